@@ -1,0 +1,10 @@
+/* libzerokey umbrella header: includes every public header. */
+#ifndef ZEROKEY_ZEROKEY_H
+#define ZEROKEY_ZEROKEY_H
+
+#include "common.h"
+#include "cose.h"
+#include "crypto.h"
+#include "key.h"
+
+#endif
