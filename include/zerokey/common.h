@@ -141,6 +141,9 @@ extern "C" {
   X(ZK_ERR_NSM_INPUT_TOO_LARGE, 458, "NSM: input too large")                               \
   X(ZK_ERR_NSM_INTERNAL_ERROR, 459, "NSM: internal error")                                 \
   X(ZK_ERR_NSM_UNKNOWN_ERROR, 460, "NSM: unknown error name")                              \
+  X(ZK_ERR_NSM_RESPONSE_MISMATCH, 461, "NSM: reply does not match the request")          \
+  X(ZK_ERR_EIF_LAYOUT, 462, "EIF section table does not match the sections")             \
+  X(ZK_ERR_EIF_SECTIONS, 463, "EIF sections missing, duplicated or out of order")          \
   /* evidence */                                                                           \
   X(ZK_ERR_EV_TYPE, 500, "evidence has the wrong type")                                    \
   X(ZK_ERR_EV_SIGNER, 501, "evidence signer is not trusted")                               \
