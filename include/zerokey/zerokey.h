@@ -6,5 +6,6 @@
 #include "cose.h"
 #include "crypto.h"
 #include "key.h"
+#include "shamir.h"
 
 #endif
