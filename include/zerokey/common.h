@@ -198,7 +198,22 @@ extern "C" {
   X(ZK_ERR_QOS_NOT_MEMBER, 760, "member is not in the share set")                          \
   X(ZK_ERR_QOS_PROOF, 761, "boot or app proof does not verify")                            \
   X(ZK_ERR_QOS_NONCE, 762, "manifest nonce is not newer than the current one")             \
-  X(ZK_ERR_QOS_NAMESPACE, 763, "manifest namespace does not match")
+  X(ZK_ERR_QOS_NAMESPACE, 763, "manifest namespace does not match")                        \
+  X(ZK_ERR_QOS_ENVELOPE_KEY, 764, "QOS envelope sender key is not a valid P-256 point")    \
+  X(ZK_ERR_QOS_MANIFEST, 765, "QOS manifest is malformed")                                 \
+  X(ZK_ERR_QOS_MANIFEST_VERSION, 766, "QOS manifest version unsupported or ambiguous")     \
+  X(ZK_ERR_QOS_DUPLICATE_MEMBER, 767, "quorum set lists the same member twice")            \
+  X(ZK_ERR_QOS_SET_THRESHOLD, 768, "quorum set threshold is zero or exceeds its members")  \
+  X(ZK_ERR_QOS_APPROVER_UNKNOWN, 769, "approver is not a member of the approving set")     \
+  X(ZK_ERR_QOS_SHARE_APPROVALS, 770, "share-set approvals present where none are allowed") \
+  X(ZK_ERR_QOS_EPHEMERAL_KEY, 771, "proof key does not match the attested ephemeral key")  \
+  X(ZK_ERR_QOS_PCR_COMMITMENT, 772, "PCR16/PCR17 manifest commitment does not match")      \
+  X(ZK_ERR_QOS_APP_SIGNATURE, 773, "app proof signature does not verify")                  \
+  X(ZK_ERR_QOS_PROOF_FORMAT, 774, "boot or app proof is malformed")                        \
+  X(ZK_ERR_QOS_PROOF_SCHEME, 775, "app proof signature scheme is not supported")           \
+  X(ZK_ERR_QOS_CANONICAL_JSON, 776, "value has no QOS canonical JSON form")                \
+  X(ZK_ERR_QOS_PIVOT_HASH, 777, "pivot binary hash does not match the manifest")           \
+  X(ZK_ERR_QOS_SHARE_HASH, 778, "share hash does not match the genesis output")
 
 typedef enum zk_status {
 #define ZK_STATUS_ENUM_(name, value, msg) name = value,
