@@ -113,3 +113,15 @@ int zkt_run_(const char *name, const struct CMUnitTest *tests, size_t n) {
   }
   return failed == 0 ? 0 : 1;
 }
+
+size_t zkt_stride(size_t input_len) {
+  const char *q = getenv("ZK_TEST_QUICK");
+  if (q == NULL || q[0] == '\0' || strcmp(q, "0") == 0) return 1;
+  size_t s = input_len / 64;
+  return s < 1 ? 1 : s;
+}
+
+void zkt_report_mutations(const char *suite, unsigned long tried, unsigned long rejected) {
+  printf("MUTATIONS %s: tried=%lu rejected=%lu\n", suite, tried, rejected);
+  fflush(stdout);
+}

@@ -49,6 +49,15 @@ char *zkt_tohex(const uint8_t *p, size_t len);
 /* JSON object string member (fails the test when absent). */
 const char *zkt_jstr(const json_t *obj, const char *key);
 
+/*
+ * Stride for exhaustive mutation loops (every byte flipped, every truncation):
+ * 1 normally; larger when ZK_TEST_QUICK is set (valgrind runs), so slow
+ * instrumented runs still cover every region of the input.
+ */
+size_t zkt_stride(size_t input_len);
+/* Print "MUTATIONS <suite>: tried=<n> rejected=<m>". */
+void zkt_report_mutations(const char *suite, unsigned long tried, unsigned long rejected);
+
 /* Print "VECTORS <suite>: run=<run> passed=<passed>" (the counts the note quotes). */
 void zkt_report(const char *suite, unsigned long run, unsigned long passed);
 

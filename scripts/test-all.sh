@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# The whole libzerokey test suite (what CI runs):
+#   1. gcc build with -Wall -Wextra -Werror, cmocka suite via ctest (vector counts printed)
+#   2. exported-symbol check: only zk_* may leave libzerokey.so
+#   3. the same suite under AddressSanitizer + UndefinedBehaviorSanitizer (clang)
+#   4. valgrind memcheck of every unit test: no errors, no leaks
+#   5. every libFuzzer harness built with clang -fsanitize=fuzzer and run on its corpus
+#   6. benchmarks: each runs briefly (throughput printed, nothing asserted on time)
+#   7. Python (ctypes) and Go (cgo) binding tests
+# Installs missing Debian packages first. Vectors: $ZK_VECTORS_DIR or ../shared/vectors.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+bash scripts/deps.sh
+
+if [ -z "${ZK_VECTORS_DIR:-}" ] && [ -d "$ROOT/../shared/vectors" ]; then
+  ZK_VECTORS_DIR=$(cd "$ROOT/../shared/vectors" && pwd)
+fi
+export ZK_VECTORS_DIR=${ZK_VECTORS_DIR:-$ROOT/../shared/vectors}
+[ -d "$ZK_VECTORS_DIR" ] || echo "WARNING: vectors directory $ZK_VECTORS_DIR missing: vector suites will report SKIPPED"
+
+JOBS=$(nproc)
+OUT=${ZK_CI_BUILD:-$ROOT/build-ci}
+FUZZ_SECONDS=${ZK_FUZZ_SECONDS:-10}
+step() { printf '\n===== %s =====\n' "$*"; }
+t0=$(date +%s)
+
+step "1. gcc -Werror build + unit tests"
+cmake -S . -B "$OUT/gcc" -DCMAKE_C_COMPILER=gcc -DCMAKE_BUILD_TYPE=RelWithDebInfo -DZK_WERROR=ON \
+  -DZK_VECTORS_DIR="$ZK_VECTORS_DIR" >/dev/null
+cmake --build "$OUT/gcc" -j"$JOBS"
+ctest --test-dir "$OUT/gcc" -j"$JOBS" --output-on-failure
+grep -h '^VECTORS ' "$OUT/gcc/Testing/Temporary/LastTest.log" | sort || true
+grep -h '^MUTATIONS ' "$OUT/gcc/Testing/Temporary/LastTest.log" | sort || true
+grep -h '^SKIPPED' "$OUT/gcc/Testing/Temporary/LastTest.log" | sort -u || true
+
+step "2. exported symbols"
+bad=$(nm -D --defined-only "$OUT/gcc/libzerokey.so" | awk 'NF==3 && $2 ~ /^[TDBRVW]$/ {print $3}' | grep -v '^zk_' || true)
+if [ -n "$bad" ]; then echo "non-zk_ symbols exported:"; echo "$bad"; exit 1; fi
+echo "exported: $(nm -D --defined-only "$OUT/gcc/libzerokey.so" | awk 'NF==3 && $2 ~ /^[TDBRVW]$/' | wc -l) symbols, all zk_*"
+readelf -d "$OUT/gcc/libzerokey.so" | grep SONAME
+
+step "3. ASan + UBSan (clang)"
+cmake -S . -B "$OUT/asan" -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug -DZK_SANITIZE=ON \
+  -DZK_BUILD_EXAMPLES=OFF -DZK_BUILD_BENCH=OFF -DZK_VECTORS_DIR="$ZK_VECTORS_DIR" >/dev/null
+cmake --build "$OUT/asan" -j"$JOBS"
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  ctest --test-dir "$OUT/asan" -j"$JOBS" --output-on-failure
+
+step "4. valgrind memcheck"
+vg_fail=0
+for t in "$OUT"/gcc/tests/test_*; do
+  [ -x "$t" ] || continue
+  name=$(basename "$t")
+  if ZK_TEST_QUICK=1 valgrind -q --error-exitcode=99 --leak-check=full \
+       --errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect \
+       "$t" >"$OUT/valgrind-$name.log" 2>&1; then
+    echo "valgrind $name: clean"
+  else
+    rc=$?
+    if [ $rc -eq 77 ]; then echo "valgrind $name: SKIPPED (vectors missing)"; else
+      echo "valgrind $name: FAILED (rc=$rc)"; tail -40 "$OUT/valgrind-$name.log"; vg_fail=1; fi
+  fi
+done
+[ $vg_fail -eq 0 ]
+
+step "5. fuzz harnesses (${FUZZ_SECONDS}s each)"
+cmake -S . -B "$OUT/fuzz" -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug -DZK_FUZZ=ON \
+  -DZK_BUILD_TESTS=OFF >/dev/null
+cmake --build "$OUT/fuzz" -j"$JOBS"
+for f in "$OUT"/fuzz/fuzz/fuzz_*; do
+  [ -x "$f" ] || continue
+  name=$(basename "$f"); corpus="fuzz/corpus/${name#fuzz_}"
+  [ -d "$corpus" ] || { echo "missing seed corpus $corpus for $name"; exit 1; }
+  work="$OUT/fuzz-work/${name#fuzz_}"; rm -rf "$work"; mkdir -p "$work"; cp -r "$corpus"/. "$work"/
+  echo "fuzz $name: $(ls "$corpus" | wc -l) seeds"
+  (cd "$OUT/fuzz-work" && "$f" -max_total_time="$FUZZ_SECONDS" -rss_limit_mb=2048 -print_final_stats=1 "$work" \
+     >"$OUT/fuzz-$name.log" 2>&1) || { tail -60 "$OUT/fuzz-$name.log"; exit 1; }
+  grep -E 'stat::number_of_executed_units' "$OUT/fuzz-$name.log" | sed "s/^/  $name /"
+done
+
+step "6. benchmarks (short runs; figures only)"
+for b in "$OUT"/gcc/tests/bench_*; do
+  [ -x "$b" ] || continue
+  ZK_BENCH_SECONDS=${ZK_BENCH_SECONDS:-0.2} "$b"
+done
+
+step "7. bindings"
+if [ -x bindings/run-tests.sh ]; then bash bindings/run-tests.sh "$OUT/gcc"; else echo "bindings: none"; fi
+
+step "ALL PASSED in $(( $(date +%s) - t0 )) s"
