@@ -27,23 +27,45 @@ typedef struct zki_cbor_limits {
 } zki_cbor_limits;
 
 /*
- * Decode exactly one item from buf[0..len). On error *out is NULL and, when
- * err_off is not NULL, *err_off is the byte offset where decoding failed.
- * Returns: ZK_OK, ZK_ERR_TRUNCATED, ZK_ERR_TRAILING, ZK_ERR_TOO_LARGE, ZK_ERR_DEPTH,
- *          ZK_ERR_DUPLICATE_KEY, ZK_ERR_UNKNOWN_TAG, ZK_ERR_INDEFINITE,
- *          ZK_ERR_NONCANONICAL, ZK_ERR_PARSE, ZK_ERR_NOMEM.
+ * Decode exactly one item from buf[0..len). lim may be NULL (all defaults:
+ * 1 MiB, depth 16, 65536 items, no indefinite lengths, no tags, heads of any
+ * width). max_depth is capped at 64. Text strings must be valid UTF-8; the
+ * only simple values accepted are false, true, null and undefined; floats of
+ * any width are accepted (shortest exact width required when canonical).
+ * Duplicate map keys are compared by value (by their deterministic encoding).
+ * On error *out is NULL and, when err_off is not NULL, *err_off is the byte
+ * offset of the offending item head (the first trailing byte for
+ * ZK_ERR_TRAILING, len for ZK_ERR_TRUNCATED, max_len when the input is too long).
+ * Returns: ZK_OK, ZK_ERR_ARG, ZK_ERR_TRUNCATED, ZK_ERR_TRAILING, ZK_ERR_TOO_LARGE,
+ *          ZK_ERR_DEPTH, ZK_ERR_DUPLICATE_KEY, ZK_ERR_UNKNOWN_TAG, ZK_ERR_INDEFINITE,
+ *          ZK_ERR_NONCANONICAL, ZK_ERR_PARSE (not well-formed, bad UTF-8),
+ *          ZK_ERR_UNSUPPORTED (unassigned simple value), ZK_ERR_NOMEM.
+ * Out: *out: new reference, release with cbor_decref.
  */
 zk_status zki_cbor_decode(cbor_item_t **out, const uint8_t *buf, size_t len,
                           const zki_cbor_limits *lim, size_t *err_off);
 
-/* Deterministic encoding; *out is malloc'd (free with free()). */
+/*
+ * Deterministic encoding (RFC 8949 4.2.1): shortest heads, definite lengths
+ * (indefinite strings are joined, indefinite containers written definite),
+ * floats in their shortest exact width (NaN as f9 7e00), map entries sorted
+ * by their encoded keys. Nesting is capped at 64.
+ * Returns: ZK_OK, ZK_ERR_ARG, ZK_ERR_DUPLICATE_KEY (two keys encode equally),
+ *          ZK_ERR_DEPTH, ZK_ERR_UNSUPPORTED (unassigned simple value), ZK_ERR_NOMEM.
+ * Out: *out is malloc'd (free with free()), NULL on error.
+ */
 zk_status zki_cbor_encode(uint8_t **out, size_t *out_len, const cbor_item_t *item);
 
 /* Borrowed lookups in a map (definite or indefinite); NULL when absent or not a map. */
 cbor_item_t *zki_cbor_map_get_str(const cbor_item_t *map, const char *key);
 cbor_item_t *zki_cbor_map_get_int(const cbor_item_t *map, int64_t key);
 
-/* Typed accessors. Strings must be definite-length (else ZK_ERR_INDEFINITE). */
+/*
+ * Typed accessors. Strings must be definite-length (else ZK_ERR_INDEFINITE);
+ * the returned pointers are borrowed from the item and text is NOT
+ * NUL-terminated (use the length). Wrong type: ZK_ERR_TYPE; an integer that
+ * does not fit int64_t: ZK_ERR_VALUE. Outputs are zeroed on error.
+ */
 zk_status zki_cbor_get_uint(const cbor_item_t *it, uint64_t *out);
 zk_status zki_cbor_get_int(const cbor_item_t *it, int64_t *out);
 zk_status zki_cbor_get_bytes(const cbor_item_t *it, const uint8_t **p, size_t *len);
@@ -54,7 +76,12 @@ bool zki_cbor_is_null(const cbor_item_t *it);
 cbor_item_t *zki_cbor_new_int(int64_t v);
 cbor_item_t *zki_cbor_new_bytes(const uint8_t *p, size_t len);
 cbor_item_t *zki_cbor_new_text(const char *s);
-/* Add key -> value to a map, taking ownership of both references (decref on failure). */
+/*
+ * Add key -> value to a map, taking ownership of both references (decref on
+ * failure too). A NULL key or value (failed builder) gives ZK_ERR_NOMEM; a
+ * full definite map or a non-map gives ZK_ERR_ARG. Duplicates are not checked
+ * here; zki_cbor_encode refuses them.
+ */
 zk_status zki_cbor_map_put(cbor_item_t *map, cbor_item_t *key, cbor_item_t *value);
 zk_status zki_cbor_map_put_str(cbor_item_t *map, const char *key, cbor_item_t *value);
 zk_status zki_cbor_map_put_int(cbor_item_t *map, int64_t key, cbor_item_t *value);
