@@ -278,7 +278,7 @@ static zk_status gcm_check(const uint8_t *key, size_t key_len, const uint8_t *no
                            size_t nonce_len, const uint8_t *aad, size_t aad_len,
                            const uint8_t *in, size_t in_len, const uint8_t *out,
                            const uint8_t *tag, size_t tag_len) {
-  if (key == NULL || nonce == NULL || tag == NULL) return ZK_ERR_ARG;
+  if (key == NULL || tag == NULL || (nonce == NULL && nonce_len > 0)) return ZK_ERR_ARG;
   if ((aad == NULL && aad_len > 0) || (in == NULL && in_len > 0) || (out == NULL && in_len > 0))
     return ZK_ERR_ARG;
   if (gcm_cipher(key_len) == NULL) return ZK_ERR_ARG;
