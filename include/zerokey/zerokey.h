@@ -5,6 +5,7 @@
 #include "common.h"
 #include "cose.h"
 #include "crypto.h"
+#include "hpke.h"
 #include "key.h"
 #include "shamir.h"
 
