@@ -7,6 +7,7 @@
 #include "crypto.h"
 #include "hpke.h"
 #include "key.h"
+#include "qos.h"
 #include "shamir.h"
 
 #endif
