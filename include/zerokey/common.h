@@ -184,6 +184,7 @@ extern "C" {
   X(ZK_ERR_BUNDLE_SIGNER, 662, "bundle signed by an unexpected enclave key")               \
   X(ZK_ERR_BUNDLE_FORMAT, 663, "bundle payload is malformed")                              \
   X(ZK_ERR_BUNDLE_TARGET, 664, "bundle target key is invalid or not the expected one")     \
+  X(ZK_ERR_BUNDLE_ORGANIZATION, 665, "bundle organization or user does not match")        \
   /* QuorumOS */                                                                           \
   X(ZK_ERR_QOS_KEY, 750, "invalid QOS key set encoding")                                   \
   X(ZK_ERR_QOS_ENVELOPE, 751, "QOS share envelope is malformed")                           \
