@@ -9,5 +9,6 @@
 #include "key.h"
 #include "qos.h"
 #include "shamir.h"
+#include "stamp.h"
 
 #endif
