@@ -216,6 +216,21 @@ static zk_status key_schedule(zk_hpke_ctx *ctx, const zk_hpke_params *p,
   return st;
 }
 
+zk_status zki_hpke_key_schedule_context(uint8_t out[1 + 2 * NH], const zk_hpke_params *p) {
+  zk_wipe(out, 1 + 2 * NH);
+  ZKI_TRY(check_params(p, 0));
+  uint8_t suite[10];
+  hpke_suite(suite, p->aead);
+  out[0] = (uint8_t)p->mode;
+  zk_status st = labeled_extract(out + 1, suite, sizeof suite, NULL, 0, "psk_id_hash", p->psk_id,
+                                 p->psk_id_len);
+  if (st == ZK_OK)
+    st = labeled_extract(out + 1 + NH, suite, sizeof suite, NULL, 0, "info_hash", p->info,
+                         p->info_len);
+  if (st != ZK_OK) zk_wipe(out, 1 + 2 * NH);
+  return st;
+}
+
 static zk_hpke_ctx *ctx_new(const zk_hpke_params *p, int sender) {
   zk_hpke_ctx *ctx = calloc(1, sizeof *ctx);
   if (ctx == NULL) return NULL;

@@ -22,4 +22,10 @@ void zki_hpke_ctx_set_seq(zk_hpke_ctx *ctx, uint64_t seq);
 void zki_hpke_ctx_schedule(const zk_hpke_ctx *ctx, uint8_t key[32], size_t *key_len,
                            uint8_t nonce[12], uint8_t exporter_secret[32]);
 
+/*
+ * key_schedule_context = mode || psk_id_hash || info_hash (65 bytes) for the
+ * given parameters (checks them like setup does).
+ */
+zk_status zki_hpke_key_schedule_context(uint8_t out[65], const zk_hpke_params *params);
+
 #endif

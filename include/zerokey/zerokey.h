@@ -3,6 +3,9 @@
 #define ZEROKEY_ZEROKEY_H
 
 #include "common.h"
+#include "bundle.h"
+#include "backend.h"
+#include "attestation.h"
 #include "cose.h"
 #include "crypto.h"
 #include "hpke.h"

@@ -93,6 +93,9 @@ static void test_rfc9180_vectors(void **state) {
     assert_hex_eq(enc, sizeof enc, zkt_jstr(e, "enc"));
     zkt_assert_ok(zk_hpke_setup_receiver(&r, &rp, sk_r, enc, sizeof enc));
 
+    uint8_t ksc[65];
+    zkt_assert_ok(zki_hpke_key_schedule_context(ksc, &rp));
+    assert_hex_eq(ksc, sizeof ksc, zkt_jstr(e, "key_schedule_context"));
     /* key schedule outputs on both sides */
     uint8_t key[32], nonce[12], exps[32];
     size_t key_len;
