@@ -2,8 +2,11 @@
 #ifndef ZK_QOS_INTERNAL_H
 #define ZK_QOS_INTERNAL_H
 
+#include <jansson.h>
+
 #include "zerokey/key.h"
 #include "zerokey/qos.h"
+#include "zerokey/qos_manifest.h"
 
 /* The 32-byte AES-256 key of the key set (path qos_aes_gcm_encrypt). */
 const uint8_t *zki_qos_keyset_aes_key(const zk_qos_keyset *ks);
@@ -20,5 +23,18 @@ zk_status zki_qos_envelope_seal_with(uint8_t **out, size_t *out_len, const zk_qo
 zk_status zki_qos_envelope_split(const uint8_t **nonce, const uint8_t **eph_pub,
                                  const uint8_t **ct, size_t *ct_len, const uint8_t *env,
                                  size_t env_len);
+
+/* Approval i of an envelope's manifest-set or share-set list (NULL when out of range). */
+const zk_qos_approval *zki_qos_envelope_approval(const zk_qos_envelope *env, zk_qos_set_kind set,
+                                                 size_t i);
+
+/* QOS canonical JSON of a jansson value (see zk_qos_canonical_json). */
+zk_status zki_qos_canonical_json_value(char **out, size_t *out_len, json_t *v);
+
+/*
+ * Turn a V1 manifest without bridges and with debugMode false into its V0 form
+ * (the hash is recomputed). Returns ZK_OK, ZK_ERR_ARG, ZK_ERR_QOS_MANIFEST_VERSION.
+ */
+zk_status zki_qos_manifest_as_v0(zk_qos_manifest *m);
 
 #endif

@@ -4,11 +4,14 @@
 
 #include "common.h"
 #include "bundle.h"
+#include "backend.h"
+#include "attestation.h"
 #include "cose.h"
 #include "crypto.h"
 #include "hpke.h"
 #include "key.h"
 #include "qos.h"
+#include "qos_manifest.h"
 #include "shamir.h"
 #include "stamp.h"
 
