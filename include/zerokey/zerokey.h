@@ -4,8 +4,6 @@
 
 #include "common.h"
 #include "bundle.h"
-#include "backend.h"
-#include "attestation.h"
 #include "cose.h"
 #include "crypto.h"
 #include "hpke.h"
