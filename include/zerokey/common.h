@@ -160,16 +160,20 @@ extern "C" {
   X(ZK_ERR_RULING_DENIED, 540, "ruling denies the activity")                               \
   X(ZK_ERR_RULING_STAMP, 541, "ruling refers to a different stamp")                        \
   X(ZK_ERR_RULING_STATE, 542, "ruling refers to a different notarized state")              \
+  X(ZK_ERR_RULING_ORG, 543, "ruling is for another organization or activity")            \
   X(ZK_ERR_CHAIN_GAP, 560, "notarization chain has a gap")                                 \
   X(ZK_ERR_CHAIN_FORK, 561, "notarization chain forks")                                    \
   X(ZK_ERR_CHAIN_ORDER, 562, "notarization records out of order")                          \
   X(ZK_ERR_CHAIN_LINK, 563, "notarization record does not link to its predecessor")       \
   X(ZK_ERR_CHAIN_ROLLBACK, 564, "notarization chain rolled back behind the checkpoint")    \
   X(ZK_ERR_MERKLE_PROOF, 565, "Merkle proof does not verify")                              \
+  X(ZK_ERR_CHAIN_LOG, 566, "notarization record belongs to another log")                  \
   X(ZK_ERR_FETCH_URL, 580, "fetch proof URL does not match")                               \
   X(ZK_ERR_FETCH_BODY, 581, "fetch proof body digest does not match")                      \
+  X(ZK_ERR_FETCH_REQUEST, 582, "fetch proof method or request digest does not match")     \
   X(ZK_ERR_RESULT_RULING, 600, "signature result refers to a different ruling")            \
   X(ZK_ERR_RESULT_SIGNATURE, 601, "signature in the signature result does not verify")     \
+  X(ZK_ERR_RESULT_KEY, 602, "signature result is for another key or payload")             \
   X(ZK_ERR_CHAIN_STAMP, 620, "evidence chain: stamp link failed")                          \
   X(ZK_ERR_CHAIN_RULING, 621, "evidence chain: ruling link failed")                        \
   X(ZK_ERR_CHAIN_NOTARIZATION, 622, "evidence chain: notarization link failed")            \

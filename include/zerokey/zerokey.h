@@ -12,5 +12,7 @@
 #include "qos_manifest.h"
 #include "shamir.h"
 #include "stamp.h"
+#include "evidence.h"
+#include "ruling.h"
 
 #endif
