@@ -82,8 +82,14 @@ typedef struct zk_backend_options {
   void *transport_ctx;
   /* mock */
   uint64_t mock_time_ms;         /* initial clock in ms since the epoch; 0 = current time */
-  const char *mock_module_id;    /* NULL = "i-0000000000000000-enc0000000000000000" */
-  /* Mock PKI from DER (all four set, or none = generate a fresh P-384 chain):
+  const char *mock_module_id;    /* NULL = "i-0123456789abcdef0-enc0123456789abcdef" */
+  /* Values of the boot PCRs 0-15 (16 x 48 bytes, e.g. EIF measurements in 0-2);
+   * NULL = all zero, which verifiers treat as a debug-mode enclave. */
+  const uint8_t *mock_boot_pcrs;
+  size_t mock_boot_pcrs_len;
+  /* Mock PKI from DER (all four set, or none = generate a fresh P-384 chain:
+   * root and intermediate valid from clock-1d for 30 years, leaf from clock-1h
+   * for 1 year, ecdsa-with-SHA384). Otherwise:
    * root and intermediate CA certificates, the leaf certificate that signs the
    * documents and the leaf's raw 48-byte P-384 secret. */
   const uint8_t *mock_root_der;

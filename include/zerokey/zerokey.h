@@ -3,6 +3,8 @@
 #define ZEROKEY_ZEROKEY_H
 
 #include "common.h"
+#include "backend.h"
+#include "eif.h"
 #include "bundle.h"
 #include "cose.h"
 #include "crypto.h"
