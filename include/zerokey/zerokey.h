@@ -16,5 +16,6 @@
 #include "stamp.h"
 #include "evidence.h"
 #include "ruling.h"
+#include "merkle.h"
 
 #endif
