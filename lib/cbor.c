@@ -132,6 +132,8 @@ typedef struct scan_state {
   size_t *offsets; /* offset of each item head, in pre-order */
   size_t n_items;
   size_t err_off;
+  bool allow_trailing; /* stop after the first item (zki_cbor_item_len) */
+  size_t end;          /* offset one past the first item */
 } scan_state;
 
 static bool utf8_valid(const uint8_t *s, size_t n) {
@@ -295,14 +297,14 @@ static zk_status scan(scan_state *s) {
           leaf = false;
           break;
         }
+        if (len - pos < arg) {
+          s->err_off = len;
+          return ZK_ERR_TRUNCATED;
+        }
         if (arg > s->max_string) return ZK_ERR_TOO_LARGE;
         if (top != NULL && (top->kind == FR_BSTR || top->kind == FR_TSTR)) {
           if (arg > s->max_string - top->str_total) return ZK_ERR_TOO_LARGE;
           top->str_total += (size_t)arg;
-        }
-        if (len - pos < arg) {
-          s->err_off = len;
-          return ZK_ERR_TRUNCATED;
         }
         if (major == 3 && !utf8_valid(b + pos, (size_t)arg)) return ZK_ERR_PARSE;
         pos += (size_t)arg;
@@ -310,10 +312,11 @@ static zk_status scan(scan_state *s) {
       case 4:
       case 5: {
         if (ai != 31) {
-          /* Every item takes at least one byte: reject impossible counts before
-           * libcbor preallocates storage for them. */
+          /* Every item takes at least one byte: a count above the bytes left
+           * is truncated for sure (this also keeps 2 * arg below 2^64).
+           * Counts are only trusted by cbor_load after the whole scan. */
           uint64_t avail = len - pos;
-          if (arg > avail || (major == 5 && arg > avail / 2)) {
+          if (arg > avail) {
             s->err_off = len;
             return ZK_ERR_TRUNCATED;
           }
@@ -352,7 +355,8 @@ static zk_status scan(scan_state *s) {
     if (leaf) ZKI_TRY(item_done(s, top, pos));
   }
 
-  if (pos != len) {
+  s->end = pos;
+  if (pos != len && !s->allow_trailing) {
     s->err_off = pos;
     return ZK_ERR_TRAILING;
   }
@@ -621,14 +625,10 @@ static zk_status check_dups(const cbor_item_t *it, size_t *idx, size_t *dup_inde
 
 /* ------------------------------------------------------------------------ */
 
-zk_status zki_cbor_decode(cbor_item_t **out, const uint8_t *buf, size_t len,
-                          const zki_cbor_limits *lim, size_t *err_off) {
+static zk_status scan_setup(scan_state *s, const uint8_t *buf, size_t len,
+                            const zki_cbor_limits *lim, size_t *err_off) {
   static const zki_cbor_limits defaults = {0};
-  if (out != NULL) *out = NULL;
-  if (err_off != NULL) *err_off = 0;
-  if (out == NULL || (buf == NULL && len != 0)) return ZK_ERR_ARG;
   if (lim == NULL) lim = &defaults;
-
   size_t max_len = lim->max_len ? lim->max_len : ZKI_CBOR_DEFAULT_MAX_LEN;
   if (len > max_len) {
     if (err_off != NULL) *err_off = max_len;
@@ -636,8 +636,7 @@ zk_status zki_cbor_decode(cbor_item_t **out, const uint8_t *buf, size_t len,
   }
   if (len == 0) return ZK_ERR_TRUNCATED;
   if (lim->n_allowed_tags != 0 && lim->allowed_tags == NULL) return ZK_ERR_ARG;
-
-  scan_state s = {
+  *s = (scan_state){
       .buf = buf,
       .len = len,
       .max_string = lim->max_string ? lim->max_string : max_len,
@@ -648,12 +647,39 @@ zk_status zki_cbor_decode(cbor_item_t **out, const uint8_t *buf, size_t len,
       .tags = lim->allowed_tags,
       .n_tags = lim->n_allowed_tags,
   };
-  if (s.max_depth > ZKI_CBOR_MAX_DEPTH_CAP) s.max_depth = ZKI_CBOR_MAX_DEPTH_CAP;
+  if (s->max_depth > ZKI_CBOR_MAX_DEPTH_CAP) s->max_depth = ZKI_CBOR_MAX_DEPTH_CAP;
   /* No more items than bytes. */
-  size_t cap = s.max_items < len ? s.max_items : len;
-  if (s.max_items > cap) s.max_items = cap;
-  s.offsets = malloc(cap * sizeof *s.offsets);
-  if (s.offsets == NULL) return ZK_ERR_NOMEM;
+  if (s->max_items > len) s->max_items = len;
+  s->offsets = malloc(s->max_items * sizeof *s->offsets);
+  if (s->offsets == NULL) return ZK_ERR_NOMEM;
+  return ZK_OK;
+}
+
+zk_status zki_cbor_item_len(size_t *item_len, const uint8_t *buf, size_t len,
+                            const zki_cbor_limits *lim, size_t *err_off) {
+  scan_state s;
+  if (item_len != NULL) *item_len = 0;
+  if (err_off != NULL) *err_off = 0;
+  if (item_len == NULL || (buf == NULL && len != 0)) return ZK_ERR_ARG;
+  ZKI_TRY(scan_setup(&s, buf, len, lim, err_off));
+  s.allow_trailing = true;
+  zk_status st = scan(&s);
+  free(s.offsets);
+  if (st != ZK_OK) {
+    if (err_off != NULL) *err_off = s.err_off;
+    return st;
+  }
+  *item_len = s.end;
+  return ZK_OK;
+}
+
+zk_status zki_cbor_decode(cbor_item_t **out, const uint8_t *buf, size_t len,
+                          const zki_cbor_limits *lim, size_t *err_off) {
+  scan_state s;
+  if (out != NULL) *out = NULL;
+  if (err_off != NULL) *err_off = 0;
+  if (out == NULL || (buf == NULL && len != 0)) return ZK_ERR_ARG;
+  ZKI_TRY(scan_setup(&s, buf, len, lim, err_off));
 
   zk_status st = scan(&s);
   if (st != ZK_OK) {
@@ -662,11 +688,46 @@ zk_status zki_cbor_decode(cbor_item_t **out, const uint8_t *buf, size_t len,
     return st;
   }
 
+  /*
+   * libcbor 0.8's decoder refuses the one-byte tag heads 0xc6..0xd4 (tags 6
+   * to 20, e.g. COSE_Sign1's 18) as "unassigned". When the input has any,
+   * cbor_load reads a copy where each is widened to the equivalent two-byte
+   * head (0xd8 nn). The item order, and so the offsets table, is unchanged.
+   */
+  const uint8_t *load_buf = buf;
+  size_t load_len = len;
+  uint8_t *widened = NULL;
+  size_t n_short = 0;
+  for (size_t i = 0; i < s.n_items; i++)
+    if (buf[s.offsets[i]] >= 0xc6 && buf[s.offsets[i]] <= 0xd4) n_short++;
+  if (n_short != 0) {
+    widened = malloc(len + n_short);
+    if (widened == NULL) {
+      free(s.offsets);
+      return ZK_ERR_NOMEM;
+    }
+    size_t w = 0, prev = 0;
+    for (size_t i = 0; i < s.n_items; i++) {
+      size_t o = s.offsets[i];
+      if (buf[o] < 0xc6 || buf[o] > 0xd4) continue;
+      memcpy(widened + w, buf + prev, o - prev);
+      w += o - prev;
+      widened[w++] = 0xd8;
+      widened[w++] = (uint8_t)(buf[o] & 0x1fu);
+      prev = o + 1;
+    }
+    memcpy(widened + w, buf + prev, len - prev);
+    load_buf = widened;
+    load_len = len + n_short;
+  }
+
   struct cbor_load_result res;
-  cbor_item_t *item = cbor_load(buf, len, &res);
-  if (item == NULL || res.error.code != CBOR_ERR_NONE || res.read != len) {
+  cbor_item_t *item = cbor_load(load_buf, load_len, &res);
+  free(widened);
+  if (item == NULL || res.error.code != CBOR_ERR_NONE || res.read != load_len) {
+    /* Unreachable after a successful scan except on allocation failure. */
     st = (res.error.code == CBOR_ERR_MEMERROR) ? ZK_ERR_NOMEM : ZK_ERR_PARSE;
-    if (err_off != NULL) *err_off = res.error.code != CBOR_ERR_NONE ? res.error.position : res.read;
+    if (err_off != NULL) *err_off = 0;
     if (item != NULL) cbor_decref(&item);
     free(s.offsets);
     return st;
