@@ -218,7 +218,8 @@ extern "C" {
   X(ZK_ERR_QOS_PROOF_SCHEME, 775, "app proof signature scheme is not supported")           \
   X(ZK_ERR_QOS_CANONICAL_JSON, 776, "value has no QOS canonical JSON form")                \
   X(ZK_ERR_QOS_PIVOT_HASH, 777, "pivot binary hash does not match the manifest")           \
-  X(ZK_ERR_QOS_SHARE_HASH, 778, "share hash does not match the genesis output")
+  X(ZK_ERR_QOS_SHARE_HASH, 778, "share hash does not match the genesis output")            \
+  X(ZK_ERR_QOS_PCR_PIN, 779, "attested PCR differs from the pinned release value")
 
 typedef enum zk_status {
 #define ZK_STATUS_ENUM_(name, value, msg) name = value,
