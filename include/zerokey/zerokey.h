@@ -17,5 +17,6 @@
 #include "evidence.h"
 #include "ruling.h"
 #include "merkle.h"
+#include "notarization.h"
 
 #endif
