@@ -1,0 +1,3 @@
+module zerokey.dev/zerokey
+
+go 1.19
