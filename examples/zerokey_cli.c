@@ -1,0 +1,734 @@
+/*
+ * zerokey: command-line front end to libzerokey.
+ *
+ * Exit codes (docs/cli.md):
+ *   0  success (the evidence verified / the operation succeeded)
+ *   1  verification failed: the evidence was rejected (the line says why)
+ *   2  usage error (unknown subcommand or option, missing argument)
+ *   3  input error: a file could not be read, or hex/base64 input is malformed
+ *   4  internal error (out of memory, a primitive failed)
+ * Errors are printed as one line on stderr: "zerokey: <what>: <STATUS_NAME>: <message>".
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <zerokey/zerokey.h>
+
+enum { EXIT_VERIFY = 1, EXIT_USAGE = 2, EXIT_INPUT = 3, EXIT_INTERNAL = 4 };
+
+#define MAX_FILE (64u << 20)
+
+static const char *g_sub = "zerokey";
+
+static int die_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int die_usage(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  fprintf(stderr, "zerokey %s: ", g_sub);
+  vfprintf(stderr, fmt, ap);
+  va_end(ap);
+  fprintf(stderr, " (try 'zerokey %s --help')\n", g_sub);
+  return EXIT_USAGE;
+}
+
+/* Map a status to an exit code: resource/internal problems are 4, everything
+ * else is a rejection of the input (1). */
+static int status_exit(zk_status st) {
+  if (st == ZK_ERR_NOMEM || st == ZK_ERR_INTERNAL || st == ZK_ERR_RANDOM) return EXIT_INTERNAL;
+  if (st == ZK_ERR_IO) return EXIT_INPUT;
+  return EXIT_VERIFY;
+}
+
+static int fail(const char *what, zk_status st) {
+  fprintf(stderr, "zerokey %s: %s: %s: %s\n", g_sub, what, zk_status_name(st), zk_status_str(st));
+  return status_exit(st);
+}
+
+static int read_file(const char *path, uint8_t **buf, size_t *len) {
+  FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+  if (f == NULL) {
+    fprintf(stderr, "zerokey %s: cannot open %s: %s\n", g_sub, path, strerror(errno));
+    return EXIT_INPUT;
+  }
+  size_t cap = 4096, n = 0;
+  uint8_t *b = malloc(cap);
+  while (b != NULL) {
+    n += fread(b + n, 1, cap - n, f);
+    if (n < cap || cap >= MAX_FILE) break;
+    uint8_t *nb = realloc(b, cap * 2);
+    if (nb == NULL) {
+      free(b);
+      b = NULL;
+      break;
+    }
+    b = nb;
+    cap *= 2;
+  }
+  int err = b == NULL || ferror(f) || (n == cap && cap >= MAX_FILE);
+  if (f != stdin) fclose(f);
+  if (err) {
+    free(b);
+    fprintf(stderr, "zerokey %s: cannot read %s (error or larger than %u bytes)\n", g_sub, path,
+            MAX_FILE);
+    return EXIT_INPUT;
+  }
+  *buf = b;
+  *len = n;
+  return 0;
+}
+
+static int hexval(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+/* Decode hex (optionally 0x-prefixed) into a malloc'd buffer. */
+static int parse_hex(const char *what, const char *hex, uint8_t **out, size_t *out_len) {
+  if (hex[0] == '0' && (hex[1] == 'x' || hex[1] == 'X')) hex += 2;
+  size_t n = strlen(hex);
+  if (n % 2 != 0) goto bad;
+  uint8_t *b = malloc(n / 2 + 1);
+  if (b == NULL) return EXIT_INTERNAL;
+  for (size_t i = 0; i < n / 2; i++) {
+    int hi = hexval(hex[2 * i]), lo = hexval(hex[2 * i + 1]);
+    if (hi < 0 || lo < 0) {
+      free(b);
+      goto bad;
+    }
+    b[i] = (uint8_t)(hi << 4 | lo);
+  }
+  *out = b;
+  *out_len = n / 2;
+  return 0;
+bad:
+  fprintf(stderr, "zerokey %s: %s: invalid hex\n", g_sub, what);
+  return EXIT_INPUT;
+}
+
+static void print_hex(FILE *f, const uint8_t *p, size_t n) {
+  for (size_t i = 0; i < n; i++) fprintf(f, "%02x", p[i]);
+}
+
+static int parse_u64(const char *what, const char *s, uint64_t *out) {
+  char *end = NULL;
+  errno = 0;
+  unsigned long long v = strtoull(s, &end, 10);
+  if (errno != 0 || end == s || *end != '\0' || s[0] == '-') {
+    fprintf(stderr, "zerokey %s: %s: not a non-negative integer: %s\n", g_sub, what, s);
+    return EXIT_USAGE;
+  }
+  *out = v;
+  return 0;
+}
+
+static int parse_curve(const char *s, zk_curve *c) {
+  if (strcmp(s, "p256") == 0) *c = ZK_CURVE_P256;
+  else if (strcmp(s, "secp256k1") == 0) *c = ZK_CURVE_SECP256K1;
+  else if (strcmp(s, "ed25519") == 0) *c = ZK_CURVE_ED25519;
+  else if (strcmp(s, "p384") == 0) *c = ZK_CURVE_P384;
+  else return die_usage("unknown curve '%s' (p256, secp256k1, ed25519, p384)", s);
+  return 0;
+}
+
+static int want_help(int argc, char **argv) {
+  for (int i = 0; i < argc; i++)
+    if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) return 1;
+  return 0;
+}
+
+/* ------------------------------------------------------------------ attest */
+
+static const char attest_help[] =
+    "usage: zerokey attest verify DOCUMENT [options]\n"
+    "  Verify an AWS Nitro attestation document (COSE_Sign1; '-' reads stdin).\n"
+    "  --root FILE          pin this root certificate (DER or PEM) instead of the\n"
+    "                       built-in AWS Nitro root G1 (repeatable)\n"
+    "  --at UNIX_SECONDS    verification time (default: now)\n"
+    "  --pcr N=HEX          require PCR N to equal HEX (repeat N for alternatives)\n"
+    "  --allow-debug        accept debug-mode enclaves (all-zero PCR0)\n"
+    "  --nonce HEX          require this nonce\n"
+    "  --user-data HEX      require this user_data\n"
+    "  --public-key HEX     require this public_key\n"
+    "  --max-age SECONDS    reject documents older than this\n"
+    "  --json               print the verified fields as JSON on stdout\n";
+
+static void json_hex_field(const char *name, const uint8_t *p, size_t n, int comma) {
+  printf("  \"%s\": ", name);
+  if (p == NULL) {
+    printf("null");
+  } else {
+    printf("\"");
+    print_hex(stdout, p, n);
+    printf("\"");
+  }
+  printf("%s\n", comma ? "," : "");
+}
+
+static int cmd_attest(int argc, char **argv) {
+  if (want_help(argc, argv) || argc < 2 || strcmp(argv[0], "verify") != 0) {
+    fputs(attest_help, argc < 2 && !want_help(argc, argv) ? stderr : stdout);
+    return want_help(argc, argv) ? 0 : EXIT_USAGE;
+  }
+  int rc = 0, json = 0;
+  uint64_t at = ZK_ATT_TIME_NOW;
+  zk_att_verifier *v = NULL;
+  zk_att_policy *pol = NULL;
+  zk_att_doc *doc = NULL;
+  uint8_t *docbuf = NULL, *tmp = NULL;
+  size_t doclen = 0, tmplen = 0;
+  int custom_root = 0;
+  zk_status st;
+  if ((st = zk_att_policy_new(&pol)) != ZK_OK) return fail("policy", st);
+  for (int i = 2; i < argc && rc == 0; i++) {
+    const char *o = argv[i];
+    const char *val = i + 1 < argc ? argv[i + 1] : NULL;
+    if (strcmp(o, "--json") == 0) {
+      json = 1;
+    } else if (strcmp(o, "--allow-debug") == 0) {
+      zk_att_policy_allow_debug(pol, 1);
+    } else if (val == NULL) {
+      rc = die_usage("option %s needs a value", o);
+    } else if (strcmp(o, "--root") == 0) {
+      if (v == NULL && (st = zk_att_verifier_new(&v, ZK_ATT_VERIFIER_NO_AWS_ROOT)) != ZK_OK) {
+        rc = fail("verifier", st);
+        break;
+      }
+      custom_root = 1;
+      if ((rc = read_file(val, &tmp, &tmplen)) != 0) break;
+      if (tmplen > 10 && memcmp(tmp, "-----BEGIN", 10) == 0)
+        st = zk_att_verifier_add_root_pem(v, (const char *)tmp, tmplen);
+      else
+        st = zk_att_verifier_add_root_der(v, tmp, tmplen);
+      free(tmp);
+      tmp = NULL;
+      if (st != ZK_OK) rc = fail(val, st);
+      i++;
+    } else if (strcmp(o, "--at") == 0) {
+      rc = parse_u64("--at", val, &at);
+      i++;
+    } else if (strcmp(o, "--max-age") == 0) {
+      uint64_t s;
+      if ((rc = parse_u64("--max-age", val, &s)) == 0) zk_att_policy_set_max_age(pol, s);
+      i++;
+    } else if (strcmp(o, "--pcr") == 0) {
+      const char *eq = strchr(val, '=');
+      uint64_t idx;
+      char ibuf[8];
+      if (eq == NULL || (size_t)(eq - val) >= sizeof ibuf) {
+        rc = die_usage("--pcr wants N=HEX, got '%s'", val);
+        break;
+      }
+      memcpy(ibuf, val, (size_t)(eq - val));
+      ibuf[eq - val] = '\0';
+      if ((rc = parse_u64("--pcr index", ibuf, &idx)) != 0) break;
+      if ((rc = parse_hex("--pcr", eq + 1, &tmp, &tmplen)) != 0) break;
+      st = zk_att_policy_add_pcr(pol, (unsigned)idx, tmp, tmplen);
+      free(tmp);
+      tmp = NULL;
+      if (st != ZK_OK) rc = fail("--pcr", st);
+      i++;
+    } else if (strcmp(o, "--nonce") == 0 || strcmp(o, "--user-data") == 0 ||
+               strcmp(o, "--public-key") == 0) {
+      if ((rc = parse_hex(o, val, &tmp, &tmplen)) != 0) break;
+      if (o[2] == 'n') st = zk_att_policy_expect_nonce(pol, tmp, tmplen);
+      else if (o[2] == 'u') st = zk_att_policy_expect_user_data(pol, tmp, tmplen);
+      else st = zk_att_policy_expect_public_key(pol, tmp, tmplen);
+      free(tmp);
+      tmp = NULL;
+      if (st != ZK_OK) rc = fail(o, st);
+      i++;
+    } else {
+      rc = die_usage("unknown option %s", o);
+    }
+  }
+  if (rc == 0 && !custom_root && (st = zk_att_verifier_new(&v, 0)) != ZK_OK) rc = fail("verifier", st);
+  if (rc == 0) rc = read_file(argv[1], &docbuf, &doclen);
+  if (rc == 0) {
+    size_t off = 0;
+    st = zk_att_verify(v, &doc, docbuf, doclen, at, pol, &off);
+    if (st != ZK_OK) {
+      fprintf(stderr, "zerokey attest: %s: %s: %s (offset %zu)\n", argv[1], zk_status_name(st),
+              zk_status_str(st), off);
+      rc = status_exit(st);
+    }
+  }
+  if (rc == 0) {
+    size_t n;
+    const char *mid = zk_att_doc_module_id(doc, &n);
+    if (json) {
+      printf("{\n  \"verified\": true,\n  \"module_id\": \"%.*s\",\n", (int)n, mid);
+      printf("  \"timestamp_ms\": %llu,\n", (unsigned long long)zk_att_doc_timestamp_ms(doc));
+      printf("  \"debug\": %s,\n  \"pcrs\": {", zk_att_doc_is_debug(doc) ? "true" : "false");
+      int first = 1;
+      for (unsigned i = 0; i < ZK_ATT_MAX_PCRS; i++) {
+        const uint8_t *p = zk_att_doc_pcr(doc, i, &n);
+        if (p == NULL) continue;
+        printf("%s\n    \"%u\": \"", first ? "" : ",", i);
+        print_hex(stdout, p, n);
+        printf("\"");
+        first = 0;
+      }
+      printf("\n  },\n");
+      const uint8_t *p = zk_att_doc_public_key(doc, &n);
+      json_hex_field("public_key", p, n, 1);
+      p = zk_att_doc_user_data(doc, &n);
+      json_hex_field("user_data", p, n, 1);
+      p = zk_att_doc_nonce(doc, &n);
+      json_hex_field("nonce", p, n, 0);
+      printf("}\n");
+    } else {
+      printf("OK: attestation verified (module %.*s, timestamp %llu ms)\n", (int)n, mid,
+             (unsigned long long)zk_att_doc_timestamp_ms(doc));
+    }
+  }
+  zk_att_doc_free(doc);
+  zk_att_policy_free(pol);
+  zk_att_verifier_free(v);
+  free(docbuf);
+  return rc;
+}
+
+/* ------------------------------------------------------------------- stamp */
+
+static const char stamp_help[] =
+    "usage: zerokey stamp verify --body FILE (--header X_STAMP | --webauthn JSON --key HEX\n"
+    "                            --rp-id ID --origin URL) [--now-ms MS] [--no-timestamp]\n"
+    "       zerokey stamp create --body FILE --secret HEX --scheme p256|secp256k1|ed25519|eip191\n"
+    "  verify: check an X-Stamp (API key) or X-Stamp-Webauthn header against the exact body\n"
+    "          bytes; the body's timestampMs must be within the replay window of --now-ms\n"
+    "          (default: now) unless --no-timestamp. --key is the registered credential\n"
+    "          public key (SEC1 hex for P-256, 32-byte hex for Ed25519).\n"
+    "  create: print an X-Stamp header value for the body, signed with the secret key.\n";
+
+static int cmd_stamp(int argc, char **argv) {
+  if (want_help(argc, argv) || argc < 1 ||
+      (strcmp(argv[0], "verify") != 0 && strcmp(argv[0], "create") != 0)) {
+    fputs(stamp_help, want_help(argc, argv) ? stdout : stderr);
+    return want_help(argc, argv) ? 0 : EXIT_USAGE;
+  }
+  const char *body_path = NULL, *header = NULL, *webauthn = NULL, *keyhex = NULL, *rp = NULL,
+             *origin = NULL, *secret = NULL, *scheme_s = NULL;
+  uint64_t now = 0;
+  unsigned flags = 0;
+  int rc = 0;
+  for (int i = 1; i < argc && rc == 0; i++) {
+    const char *o = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
+    if (strcmp(o, "--no-timestamp") == 0) {
+      flags |= ZK_STAMP_NO_TIMESTAMP;
+      continue;
+    }
+    if (val == NULL) return die_usage("option %s needs a value", o);
+    i++;
+    if (strcmp(o, "--body") == 0) body_path = val;
+    else if (strcmp(o, "--header") == 0) header = val;
+    else if (strcmp(o, "--webauthn") == 0) webauthn = val;
+    else if (strcmp(o, "--key") == 0) keyhex = val;
+    else if (strcmp(o, "--rp-id") == 0) rp = val;
+    else if (strcmp(o, "--origin") == 0) origin = val;
+    else if (strcmp(o, "--secret") == 0) secret = val;
+    else if (strcmp(o, "--scheme") == 0) scheme_s = val;
+    else if (strcmp(o, "--now-ms") == 0) rc = parse_u64("--now-ms", val, &now);
+    else return die_usage("unknown option %s", o);
+  }
+  if (rc != 0) return rc;
+  if (body_path == NULL) return die_usage("%s", "--body is required");
+  uint8_t *body = NULL, *kb = NULL;
+  size_t body_len = 0, kb_len = 0;
+  if ((rc = read_file(body_path, &body, &body_len)) != 0) return rc;
+  zk_status st;
+  zk_key *key = NULL;
+  zk_stamp *stamp = NULL;
+  if (strcmp(argv[0], "create") == 0) {
+    zk_stamp_scheme sc = ZK_STAMP_SCHEME_NONE;
+    zk_curve c = ZK_CURVE_NONE;
+    if (scheme_s == NULL || secret == NULL) {
+      rc = die_usage("%s", "create needs --scheme and --secret");
+    } else if (strcmp(scheme_s, "p256") == 0) {
+      sc = ZK_STAMP_P256, c = ZK_CURVE_P256;
+    } else if (strcmp(scheme_s, "secp256k1") == 0) {
+      sc = ZK_STAMP_SECP256K1, c = ZK_CURVE_SECP256K1;
+    } else if (strcmp(scheme_s, "eip191") == 0) {
+      sc = ZK_STAMP_SECP256K1_EIP191, c = ZK_CURVE_SECP256K1;
+    } else if (strcmp(scheme_s, "ed25519") == 0) {
+      sc = ZK_STAMP_ED25519, c = ZK_CURVE_ED25519;
+    } else {
+      rc = die_usage("unknown scheme '%s'", scheme_s);
+    }
+    if (rc == 0) rc = parse_hex("--secret", secret, &kb, &kb_len);
+    if (rc == 0 && (st = zk_key_from_private(&key, c, kb, kb_len)) != ZK_OK) rc = fail("--secret", st);
+    char *out = NULL;
+    size_t out_len = 0;
+    if (rc == 0 && (st = zk_stamp_create(&out, &out_len, key, sc, body, body_len)) != ZK_OK)
+      rc = fail("create", st);
+    if (rc == 0) printf("%s\n", out);
+    zk_free(out);
+  } else {
+    zk_stamp_verify_opts opts;
+    memset(&opts, 0, sizeof opts);
+    if (now == 0) {
+      struct timespec ts;
+      clock_gettime(CLOCK_REALTIME, &ts);
+      now = (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+    }
+    opts.now_ms = now;
+    opts.flags = flags;
+    const char *origins[1] = {origin};
+    if (header != NULL) {
+      st = zk_stamp_parse(&stamp, header, strlen(header));
+    } else if (webauthn != NULL) {
+      st = zk_stamp_parse_webauthn(&stamp, webauthn, strlen(webauthn));
+      if (keyhex == NULL || rp == NULL || origin == NULL)
+        rc = die_usage("%s", "--webauthn needs --key, --rp-id and --origin");
+      opts.rp_id = rp;
+      opts.origins = origins;
+      opts.n_origins = 1;
+    } else {
+      rc = die_usage("%s", "verify needs --header or --webauthn");
+      st = ZK_OK;
+    }
+    if (rc == 0 && st != ZK_OK) rc = fail("parse", st);
+    if (rc == 0 && keyhex != NULL) {
+      if ((rc = parse_hex("--key", keyhex, &kb, &kb_len)) == 0) {
+        zk_curve c = kb_len == 32 ? ZK_CURVE_ED25519 : ZK_CURVE_P256;
+        if ((st = zk_key_from_public(&key, c, kb, kb_len)) != ZK_OK) rc = fail("--key", st);
+        opts.key = key;
+      }
+    }
+    if (rc == 0 && (st = zk_stamp_verify(stamp, body, body_len, &opts)) != ZK_OK)
+      rc = fail("verify", st);
+    if (rc == 0)
+      printf("OK: %s stamp verified over %zu body bytes\n",
+             zk_stamp_scheme_name(zk_stamp_get_scheme(stamp)), body_len);
+  }
+  if (kb != NULL) zk_wipe(kb, kb_len);
+  free(kb);
+  free(body);
+  zk_key_free(key);
+  zk_stamp_free(stamp);
+  return rc;
+}
+
+/* -------------------------------------------------------------------- cose */
+
+static const char cose_help[] =
+    "usage: zerokey cose sign --secret HEX --curve C --payload FILE [--untagged] > out.cose\n"
+    "       zerokey cose verify FILE --public-key HEX --curve C [--print-payload]\n"
+    "  Sign or verify a COSE_Sign1 (ES256 p256, ES256K secp256k1, EdDSA ed25519, ES384 p384).\n"
+    "  sign writes the binary message to stdout. --public-key is SEC1 (EC) or 32-byte Ed25519.\n";
+
+static int cmd_cose(int argc, char **argv) {
+  if (want_help(argc, argv) || argc < 1) {
+    fputs(cose_help, want_help(argc, argv) ? stdout : stderr);
+    return want_help(argc, argv) ? 0 : EXIT_USAGE;
+  }
+  int sign = strcmp(argv[0], "sign") == 0;
+  if (!sign && strcmp(argv[0], "verify") != 0) return die_usage("unknown action '%s'", argv[0]);
+  const char *secret = NULL, *pub = NULL, *curve_s = NULL, *payload = NULL, *file = NULL;
+  int tagged = 1, print_payload = 0, rc = 0;
+  for (int i = 1; i < argc; i++) {
+    const char *o = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
+    if (strcmp(o, "--untagged") == 0) { tagged = 0; continue; }
+    if (strcmp(o, "--print-payload") == 0) { print_payload = 1; continue; }
+    if (o[0] != '-' && file == NULL) { file = o; continue; }
+    if (val == NULL) return die_usage("option %s needs a value", o);
+    i++;
+    if (strcmp(o, "--secret") == 0) secret = val;
+    else if (strcmp(o, "--public-key") == 0) pub = val;
+    else if (strcmp(o, "--curve") == 0) curve_s = val;
+    else if (strcmp(o, "--payload") == 0) payload = val;
+    else return die_usage("unknown option %s", o);
+  }
+  zk_curve c;
+  if (curve_s == NULL) return die_usage("%s", "--curve is required");
+  if ((rc = parse_curve(curve_s, &c)) != 0) return rc;
+  uint8_t *kb = NULL, *in = NULL;
+  size_t kb_len = 0, in_len = 0;
+  zk_key *key = NULL;
+  zk_status st;
+  if (sign) {
+    if (secret == NULL || payload == NULL) return die_usage("%s", "sign needs --secret and --payload");
+    if ((rc = parse_hex("--secret", secret, &kb, &kb_len)) != 0) return rc;
+    st = zk_key_from_private(&key, c, kb, kb_len);
+    zk_wipe(kb, kb_len);
+    free(kb);
+    if (st != ZK_OK) return fail("--secret", st);
+    if ((rc = read_file(payload, &in, &in_len)) == 0) {
+      uint8_t kid[ZK_SHA256_LEN], pk[ZK_MAX_PUBKEY_LEN], *out = NULL;
+      size_t pk_len = sizeof pk, out_len = 0;
+      zk_pubkey_format f = c == ZK_CURVE_ED25519 ? ZK_PUB_RAW : ZK_PUB_COMPRESSED;
+      if ((st = zk_key_export_public(key, f, pk, &pk_len)) != ZK_OK ||
+          (st = zk_sha256(kid, pk, pk_len)) != ZK_OK ||
+          (st = zk_cose_sign1_create(&out, &out_len, key, kid, sizeof kid, in, in_len, NULL, 0,
+                                     tagged ? ZK_COSE_TAGGED : 0)) != ZK_OK)
+        rc = fail("sign", st);
+      else if (fwrite(out, 1, out_len, stdout) != out_len)
+        rc = EXIT_INTERNAL;
+      zk_free(out);
+    }
+  } else {
+    if (pub == NULL || file == NULL) return die_usage("%s", "verify needs FILE and --public-key");
+    if ((rc = parse_hex("--public-key", pub, &kb, &kb_len)) != 0) return rc;
+    st = zk_key_from_public(&key, c, kb, kb_len);
+    free(kb);
+    if (st != ZK_OK) return fail("--public-key", st);
+    if ((rc = read_file(file, &in, &in_len)) == 0) {
+      zk_cose_sign1 *msg = NULL;
+      size_t off = 0;
+      st = zk_cose_sign1_parse(&msg, in, in_len, &off);
+      if (st == ZK_OK) st = zk_cose_sign1_verify(msg, key, NULL, 0);
+      if (st != ZK_OK) {
+        rc = fail(file, st);
+      } else if (print_payload) {
+        size_t pl;
+        const uint8_t *p = zk_cose_sign1_payload(msg, &pl);
+        fwrite(p, 1, pl, stdout);
+      } else {
+        printf("OK: COSE_Sign1 verified (alg %lld)\n", (long long)zk_cose_sign1_alg(msg));
+      }
+      zk_cose_sign1_free(msg);
+    }
+  }
+  free(in);
+  zk_key_free(key);
+  return rc;
+}
+
+/* -------------------------------------------------------------------- hpke */
+
+static const char hpke_help[] =
+    "usage: zerokey hpke seal --to HEX [--info TEXT] [--aad HEX] < plaintext > bundle.hex\n"
+    "       zerokey hpke open --secret HEX [--info TEXT] [--aad HEX] < bundle.hex\n"
+    "  RFC 9180 base mode, DHKEM(P-256, HKDF-SHA256), HKDF-SHA256, AES-256-GCM.\n"
+    "  seal prints hex(enc || ciphertext); --to is the recipient's SEC1 P-256 key.\n"
+    "  open reads hex(enc || ciphertext) and writes the plaintext to stdout.\n";
+
+static int cmd_hpke(int argc, char **argv) {
+  if (want_help(argc, argv) || argc < 1) {
+    fputs(hpke_help, want_help(argc, argv) ? stdout : stderr);
+    return want_help(argc, argv) ? 0 : EXIT_USAGE;
+  }
+  int seal = strcmp(argv[0], "seal") == 0;
+  if (!seal && strcmp(argv[0], "open") != 0) return die_usage("unknown action '%s'", argv[0]);
+  const char *to = NULL, *secret = NULL, *info = "", *aadhex = NULL;
+  for (int i = 1; i < argc; i++) {
+    const char *o = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
+    if (val == NULL) return die_usage("option %s needs a value", o);
+    i++;
+    if (strcmp(o, "--to") == 0) to = val;
+    else if (strcmp(o, "--secret") == 0) secret = val;
+    else if (strcmp(o, "--info") == 0) info = val;
+    else if (strcmp(o, "--aad") == 0) aadhex = val;
+    else return die_usage("unknown option %s", o);
+  }
+  int rc;
+  uint8_t *aad = NULL, *kb = NULL, *in = NULL, *out = NULL;
+  size_t aad_len = 0, kb_len = 0, in_len = 0;
+  zk_key *key = NULL;
+  zk_status st;
+  zk_hpke_params params;
+  memset(&params, 0, sizeof params);
+  params.mode = ZK_HPKE_MODE_BASE;
+  params.aead = ZK_HPKE_AEAD_AES_256_GCM;
+  params.info = (const uint8_t *)info;
+  params.info_len = strlen(info);
+  if (aadhex != NULL && (rc = parse_hex("--aad", aadhex, &aad, &aad_len)) != 0) return rc;
+  if (seal) {
+    if (to == NULL) rc = die_usage("%s", "seal needs --to");
+    else if ((rc = parse_hex("--to", to, &kb, &kb_len)) == 0 &&
+             (st = zk_key_from_public(&key, ZK_CURVE_P256, kb, kb_len)) != ZK_OK)
+      rc = fail("--to", st);
+    if (rc == 0) rc = read_file("-", &in, &in_len);
+    if (rc == 0) {
+      size_t ct_len = in_len + ZK_HPKE_TAG_LEN;
+      out = malloc(ZK_HPKE_ENC_LEN + ct_len);
+      if (out == NULL) rc = EXIT_INTERNAL;
+      else if ((st = zk_hpke_seal_once(out, ZK_HPKE_ENC_LEN, out + ZK_HPKE_ENC_LEN, &ct_len,
+                                       &params, key, aad, aad_len, in, in_len)) != ZK_OK)
+        rc = fail("seal", st);
+      else {
+        print_hex(stdout, out, ZK_HPKE_ENC_LEN + ct_len);
+        printf("\n");
+      }
+    }
+  } else {
+    if (secret == NULL) rc = die_usage("%s", "open needs --secret");
+    else if ((rc = parse_hex("--secret", secret, &kb, &kb_len)) == 0 &&
+             (st = zk_key_from_private(&key, ZK_CURVE_P256, kb, kb_len)) != ZK_OK)
+      rc = fail("--secret", st);
+    uint8_t *raw = NULL;
+    size_t raw_len = 0;
+    if (rc == 0) rc = read_file("-", &in, &in_len);
+    while (rc == 0 && in_len > 0 && (in[in_len - 1] == '\n' || in[in_len - 1] == '\r')) in_len--;
+    if (rc == 0) {
+      in[in_len] = '\0';
+      rc = parse_hex("bundle", (const char *)in, &raw, &raw_len);
+    }
+    if (rc == 0 && raw_len < ZK_HPKE_ENC_LEN + ZK_HPKE_TAG_LEN) rc = fail("bundle", ZK_ERR_TRUNCATED);
+    if (rc == 0) {
+      size_t pt_len = raw_len - ZK_HPKE_ENC_LEN;
+      out = malloc(pt_len + 1);
+      if (out == NULL) rc = EXIT_INTERNAL;
+      else if ((st = zk_hpke_open_once(out, &pt_len, &params, key, raw, ZK_HPKE_ENC_LEN, aad,
+                                       aad_len, raw + ZK_HPKE_ENC_LEN,
+                                       raw_len - ZK_HPKE_ENC_LEN)) != ZK_OK)
+        rc = fail("open", st);
+      else {
+        fwrite(out, 1, pt_len, stdout);
+        zk_wipe(out, pt_len);
+      }
+    }
+    free(raw);
+  }
+  if (kb != NULL) zk_wipe(kb, kb_len);
+  free(kb);
+  free(aad);
+  free(in);
+  free(out);
+  zk_key_free(key);
+  return rc;
+}
+
+/* --------------------------------------------------------------------- eif */
+
+static const char eif_help[] =
+    "usage: zerokey eif pcrs FILE.eif [--json]\n"
+    "  Compute PCR0, PCR1, PCR2 (and PCR8 for signed images) of an enclave image file,\n"
+    "  to compare a reproducible build with an attestation (zerokey attest verify --pcr).\n";
+
+static int cmd_eif(int argc, char **argv) {
+  if (want_help(argc, argv) || argc < 2 || strcmp(argv[0], "pcrs") != 0) {
+    fputs(eif_help, want_help(argc, argv) ? stdout : stderr);
+    return want_help(argc, argv) ? 0 : EXIT_USAGE;
+  }
+  int json = argc > 2 && strcmp(argv[2], "--json") == 0;
+  if (argc > 2 && !json) return die_usage("unknown option %s", argv[2]);
+  zk_eif_info info;
+  zk_status st = zk_eif_measure_file(&info, argv[1]);
+  if (st != ZK_OK) return fail(argv[1], st);
+  const uint8_t *pcrs[4] = {info.pcr0, info.pcr1, info.pcr2, info.has_pcr8 ? info.pcr8 : NULL};
+  const int idx[4] = {0, 1, 2, 8};
+  if (json) printf("{");
+  for (int i = 0; i < 4; i++) {
+    if (pcrs[i] == NULL) continue;
+    if (json) printf("%s\"PCR%d\": \"", i ? ", " : "", idx[i]);
+    else printf("PCR%d ", idx[i]);
+    print_hex(stdout, pcrs[i], ZK_EIF_PCR_LEN);
+    printf(json ? "\"" : "\n");
+  }
+  if (json) printf("}\n");
+  return 0;
+}
+
+/* --------------------------------------------------------------------- key */
+
+static const char key_help[] =
+    "usage: zerokey key generate --curve C\n"
+    "       zerokey key public --curve C --secret HEX\n"
+    "  generate prints 'secret HEX' and 'public HEX' (SEC1 compressed, or raw Ed25519).\n"
+    "  The secret is printed: use only for tests and tooling.\n";
+
+static int cmd_key(int argc, char **argv) {
+  if (want_help(argc, argv) || argc < 1) {
+    fputs(key_help, want_help(argc, argv) ? stdout : stderr);
+    return want_help(argc, argv) ? 0 : EXIT_USAGE;
+  }
+  const char *curve_s = NULL, *secret = NULL;
+  for (int i = 1; i < argc; i++) {
+    const char *o = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
+    if (val == NULL) return die_usage("option %s needs a value", o);
+    i++;
+    if (strcmp(o, "--curve") == 0) curve_s = val;
+    else if (strcmp(o, "--secret") == 0) secret = val;
+    else return die_usage("unknown option %s", o);
+  }
+  if (curve_s == NULL) return die_usage("%s", "--curve is required");
+  zk_curve c;
+  int rc = parse_curve(curve_s, &c);
+  if (rc != 0) return rc;
+  zk_key *key = NULL;
+  zk_status st;
+  int gen = strcmp(argv[0], "generate") == 0;
+  if (gen) {
+    st = zk_key_generate(&key, c);
+  } else if (strcmp(argv[0], "public") == 0) {
+    if (secret == NULL) return die_usage("%s", "public needs --secret");
+    uint8_t *kb;
+    size_t kb_len;
+    if ((rc = parse_hex("--secret", secret, &kb, &kb_len)) != 0) return rc;
+    st = zk_key_from_private(&key, c, kb, kb_len);
+    zk_wipe(kb, kb_len);
+    free(kb);
+  } else {
+    return die_usage("unknown action '%s'", argv[0]);
+  }
+  if (st != ZK_OK) return fail("key", st);
+  uint8_t buf[ZK_MAX_PUBKEY_LEN];
+  size_t n = sizeof buf;
+  if (gen) {
+    if ((st = zk_key_export_private(key, buf, &n)) != ZK_OK) {
+      zk_key_free(key);
+      return fail("export", st);
+    }
+    printf("secret ");
+    print_hex(stdout, buf, n);
+    printf("\n");
+    zk_wipe(buf, sizeof buf);
+    n = sizeof buf;
+  }
+  st = zk_key_export_public(key, c == ZK_CURVE_ED25519 ? ZK_PUB_RAW : ZK_PUB_COMPRESSED, buf, &n);
+  zk_key_free(key);
+  if (st != ZK_OK) return fail("export", st);
+  printf("public ");
+  print_hex(stdout, buf, n);
+  printf("\n");
+  return 0;
+}
+
+/* -------------------------------------------------------------------- main */
+
+static const char main_help[] =
+    "usage: zerokey <command> [args]   (zerokey <command> --help for details)\n"
+    "commands:\n"
+    "  attest   verify an AWS Nitro attestation document against a pinned root and a policy\n"
+    "  stamp    create / verify X-Stamp and X-Stamp-Webauthn request stamps\n"
+    "  cose     sign / verify COSE_Sign1 evidence\n"
+    "  hpke     seal / open RFC 9180 HPKE messages (P-256, AES-256-GCM)\n"
+    "  eif      compute the PCRs of an enclave image file\n"
+    "  key      generate keys / derive public keys\n"
+    "  version  print the library version\n"
+    "exit codes: 0 ok, 1 rejected (verification failed), 2 usage, 3 input, 4 internal\n";
+
+struct command {
+  const char *name;
+  int (*fn)(int, char **);
+};
+
+static const struct command commands[] = {
+    {"attest", cmd_attest}, {"stamp", cmd_stamp}, {"cose", cmd_cose},
+    {"hpke", cmd_hpke},     {"eif", cmd_eif},     {"key", cmd_key},
+};
+
+int main(int argc, char **argv) {
+  if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+      strcmp(argv[1], "help") == 0) {
+    fputs(main_help, argc < 2 ? stderr : stdout);
+    return argc < 2 ? EXIT_USAGE : 0;
+  }
+  if (strcmp(argv[1], "version") == 0 || strcmp(argv[1], "--version") == 0) {
+    printf("zerokey (libzerokey) %s\n", zk_version());
+    return 0;
+  }
+  for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+    if (strcmp(argv[1], commands[i].name) == 0) {
+      g_sub = commands[i].name;
+      return commands[i].fn(argc - 2, argv + 2);
+    }
+  }
+  fprintf(stderr, "zerokey: unknown command '%s' (try 'zerokey --help')\n", argv[1]);
+  return EXIT_USAGE;
+}
