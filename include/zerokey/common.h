@@ -129,6 +129,12 @@ extern "C" {
   X(ZK_ERR_ATT_FUTURE, 363, "attestation timestamp is in the future")                      \
   X(ZK_ERR_ATT_DIGEST, 364, "attestation digest algorithm is not SHA384")                  \
   X(ZK_ERR_ATT_PCR_MISSING, 365, "PCR required by the policy is absent")                   \
+  X(ZK_ERR_ATT_MODULE_ID, 366, "attestation module_id is empty or too long")               \
+  X(ZK_ERR_ATT_TIMESTAMP, 367, "attestation timestamp is zero")                            \
+  X(ZK_ERR_ATT_PCRS, 368, "attestation PCR map is malformed (count, index or length)")     \
+  X(ZK_ERR_ATT_CABUNDLE, 369, "attestation cabundle is empty, too long or has a bad entry") \
+  X(ZK_ERR_ATT_FIELD_SIZE, 370, "attestation public_key, user_data or nonce is too large")  \
+  X(ZK_ERR_ATT_LEAF, 371, "attestation leaf certificate may not sign documents")          \
   /* trust backends / NSM */                                                               \
   X(ZK_ERR_BACKEND, 450, "unknown trust backend")                                          \
   X(ZK_ERR_NSM_DEVICE, 451, "NSM device unavailable")                                      \

@@ -6,6 +6,7 @@
 #include "backend.h"
 #include "eif.h"
 #include "bundle.h"
+#include "attestation.h"
 #include "cose.h"
 #include "crypto.h"
 #include "hpke.h"
