@@ -2,9 +2,9 @@
  * libFuzzer harness: secure-channel bundle parsing and opening with fixed keys.
  * Input: byte 0 selects the entry point, the rest is the bundle string.
  *   0 export bundle v1   1 credential (base58check)   2 encrypted bundle
- *   3 import target v1 (verify + seal)
+ *   3 import target v1 (verify + seal)   4 OAuth secret (hex QOS envelope)
  * Keys: target = DeriveKeyPair(0x11 * 32), enclave signer = DeriveKeyPair(0x22 * 32);
- * organizationId "org-fuzz", userId "user-fuzz".
+ * QOS key set from seed 0x66 * 32; organizationId "org-fuzz", userId "user-fuzz".
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -17,6 +17,7 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static zk_key *target_key, *signer_pub;
+static zk_qos_keyset *fetcher;
 
 static void init_keys(void) {
   if (target_key != NULL) return;
@@ -28,6 +29,8 @@ static void init_keys(void) {
   if (zk_hpke_derive_keypair(&signer, ikm, sizeof ikm) != ZK_OK) abort();
   if (zk_key_public_copy(&signer_pub, signer) != ZK_OK) abort();
   zk_key_free(signer);
+  memset(ikm, 0x66, sizeof ikm);
+  if (zk_qos_keyset_from_seed(&fetcher, ikm, sizeof ikm) != ZK_OK) abort();
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
@@ -40,7 +43,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   char *out = NULL;
   size_t out_len = 0;
   zk_status st;
-  switch (data[0] & 3) {
+  switch (data[0] % 5) {
     case 0:
       st = zk_bundle_export_open(&pt, &pt_len, b, n, signer_pub, "org-fuzz", target_key);
       break;
@@ -49,6 +52,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       break;
     case 2:
       st = zk_bundle_encrypted_open(&pt, &pt_len, b, n, target_key);
+      break;
+    case 4:
+      st = zk_bundle_oauth_secret_open(&pt, &pt_len, fetcher, b, n);
       break;
     default:
       st = zk_bundle_import_seal(&out, &out_len, b, n, signer_pub, "org-fuzz", "user-fuzz",

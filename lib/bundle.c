@@ -561,3 +561,54 @@ zk_status zk_bundle_encrypted_open(uint8_t **pt, size_t *pt_len, const char *bun
   zk_free(ct);
   return st;
 }
+
+/* ------------------------------------------------------------- OAuth (QOS) */
+
+zk_status zk_bundle_oauth_secret_seal(char **out, size_t *out_len, const uint8_t *fetcher_pub,
+                                      size_t fetcher_pub_len, const uint8_t *secret,
+                                      size_t secret_len) {
+  if (out != NULL) *out = NULL;
+  if (out_len != NULL) *out_len = 0;
+  ZKI_TRY(check_out(out, out_len));
+  if (fetcher_pub == NULL || (secret == NULL && secret_len > 0)) return ZK_ERR_ARG;
+  if (secret_len > ZK_BUNDLE_MAX_PLAINTEXT) return ZK_ERR_TOO_LARGE;
+  zk_qos_pubkey *pk = NULL;
+  uint8_t *env = NULL;
+  size_t env_len = 0;
+  char *h = NULL;
+  zk_status st = zk_qos_pubkey_parse(&pk, fetcher_pub, fetcher_pub_len);
+  if (st == ZK_OK) st = zk_qos_envelope_seal(&env, &env_len, pk, secret, secret_len);
+  if (st == ZK_OK && (h = malloc(2 * env_len + 1)) == NULL) st = ZK_ERR_NOMEM;
+  if (st == ZK_OK) {
+    zki_hex_encode(h, env, env_len);
+    *out = h;
+    *out_len = 2 * env_len;
+  }
+  zk_free(env);
+  zk_qos_pubkey_free(pk);
+  return st;
+}
+
+zk_status zk_bundle_oauth_secret_open(uint8_t **pt, size_t *pt_len, const zk_qos_keyset *fetcher,
+                                      const char *hex, size_t hex_len) {
+  if (pt != NULL) *pt = NULL;
+  if (pt_len != NULL) *pt_len = 0;
+  ZKI_TRY(check_out(pt, pt_len));
+  if (fetcher == NULL || hex == NULL) return ZK_ERR_ARG;
+  if (hex_len > ZK_BUNDLE_MAX_LEN) return ZK_ERR_TOO_LARGE;
+  if (hex_len % 2 != 0) return ZK_ERR_BUNDLE_FORMAT;
+  for (size_t i = 0; i < hex_len; i++)
+    if (!((hex[i] >= '0' && hex[i] <= '9') || (hex[i] >= 'a' && hex[i] <= 'f')))
+      return ZK_ERR_BUNDLE_FORMAT;
+  uint8_t *env = NULL;
+  size_t env_len = 0;
+  zk_status st = zki_hex_decode_alloc(&env, &env_len, hex, hex_len);
+  if (st != ZK_OK) return st == ZK_ERR_NOMEM ? st : ZK_ERR_BUNDLE_FORMAT;
+  st = zk_qos_envelope_open(fetcher, pt, pt_len, env, env_len);
+  if (st != ZK_OK) {
+    *pt = NULL;
+    *pt_len = 0;
+  }
+  zk_free(env);
+  return st;
+}

@@ -15,6 +15,7 @@
  *   target data     {"targetPublic":hex65,"organizationId":...[,"userId":...]}
  *   encrypted bundle (client -> enclave) {"encappedPublic":hex65,"ciphertext":hex}
  *   credential bundle base58check(enc compressed (33) || ciphertext || tag)
+ *   OAuth secret    hex(borsh QOS envelope) to the TLS fetcher's quorum key (not HPKE)
  *
  * Parsing is strict: bundle strings up to ZK_BUNDLE_MAX_LEN bytes, JSON objects
  * with exactly the known members (string values, no duplicates, nothing after
@@ -42,6 +43,7 @@
 
 #include "common.h"
 #include "key.h"
+#include "qos.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -137,7 +139,33 @@ ZK_API ZK_WUR zk_status zk_bundle_v0_verify(const zk_key *enclave_key, const uin
                                             size_t signed_pub_len, const uint8_t *sig_der,
                                             size_t sig_der_len);
 
+/*
+ * OAuth client secrets (TLS fetcher): the QOS P-256 envelope (qos.h, not RFC
+ * 9180) addressed to the encrypt half of the fetcher's 130-byte quorum public
+ * key, borsh-encoded, as lowercase hex.
+ * Returns: ZK_OK; ZK_ERR_ARG; ZK_ERR_QOS_KEY / ZK_ERR_KEY (fetcher_pub invalid);
+ *          ZK_ERR_TOO_LARGE (secret above ZK_BUNDLE_MAX_PLAINTEXT); ZK_ERR_RANDOM; ZK_ERR_NOMEM.
+ * Out: *out: NUL-terminated hex (zk_free), *out_len without the NUL.
+ */
+ZK_API ZK_WUR zk_status zk_bundle_oauth_secret_seal(char **out, size_t *out_len,
+                                                    const uint8_t *fetcher_pub,
+                                                    size_t fetcher_pub_len, const uint8_t *secret,
+                                                    size_t secret_len);
+
 /* ---------------------------------------------------------------- enclave side */
+
+/*
+ * Enclave side of zk_bundle_oauth_secret_seal: decode the hex and open the QOS
+ * envelope with the fetcher's key set.
+ * Returns: ZK_OK; ZK_ERR_ARG; ZK_ERR_BUNDLE_FORMAT (not lowercase hex);
+ *          ZK_ERR_TOO_LARGE; otherwise the statuses of zk_qos_envelope_open
+ *          (ZK_ERR_TRUNCATED, ZK_ERR_TRAILING, ZK_ERR_QOS_ENVELOPE, ZK_ERR_DECRYPT, ...).
+ * Out: *pt (zk_free_secret), NULL on error.
+ */
+ZK_API ZK_WUR zk_status zk_bundle_oauth_secret_open(uint8_t **pt, size_t *pt_len,
+                                                    const zk_qos_keyset *fetcher,
+                                                    const char *hex, size_t hex_len);
+
 
 /*
  * Produce a v1 export bundle: HPKE-seal pt to the client's target public key,

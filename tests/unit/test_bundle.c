@@ -637,6 +637,70 @@ static void test_import_otp(void **state) {
   zk_key_free(tpub);
 }
 
+static void test_oauth_secret(void **state) {
+  (void)state;
+  zk_qos_keyset *ks = NULL, *other = NULL;
+  zkt_assert_ok(zk_qos_keyset_generate(&ks));
+  zkt_assert_ok(zk_qos_keyset_generate(&other));
+  const char *secret = "oauth-client-secret-0123456789";
+  char *h = NULL;
+  size_t hlen = 0;
+  uint8_t *pt = NULL;
+  size_t pt_len = 0;
+  zkt_assert_ok(zk_bundle_oauth_secret_seal(&h, &hlen, zk_qos_keyset_public(ks), ZK_QOS_PUBLIC_LEN,
+                                            (const uint8_t *)secret, strlen(secret)));
+  assert_int_equal(hlen, 2 * (strlen(secret) + ZK_QOS_ENVELOPE_OVERHEAD));
+  zkt_assert_ok(zk_bundle_oauth_secret_open(&pt, &pt_len, ks, h, hlen));
+  assert_int_equal(pt_len, strlen(secret));
+  assert_memory_equal(pt, secret, pt_len);
+  zk_free_secret(pt, pt_len);
+  zkt_assert_status(zk_bundle_oauth_secret_open(&pt, &pt_len, other, h, hlen), ZK_ERR_DECRYPT);
+  assert_null(pt);
+  zkt_assert_status(zk_bundle_oauth_secret_open(&pt, &pt_len, ks, h, hlen - 1),
+                    ZK_ERR_BUNDLE_FORMAT);
+  unsigned long tried = 0, rejected = 0;
+  char *m = malloc(hlen);
+  for (size_t i = 0; i < hlen; i += zkt_stride(hlen)) {
+    memcpy(m, h, hlen);
+    m[i] = m[i] == '0' ? '1' : '0';
+    tried++;
+    if (zk_bundle_oauth_secret_open(&pt, &pt_len, ks, m, hlen) != ZK_OK) rejected++;
+    assert_null(pt);
+  }
+  for (size_t l = 0; l < hlen; l += 2) {
+    tried++;
+    if (zk_bundle_oauth_secret_open(&pt, &pt_len, ks, h, l) != ZK_OK) rejected++;
+    assert_null(pt);
+  }
+  free(m);
+  zkt_report_mutations("bundle-oauth-secret", tried, rejected);
+  assert_int_equal(tried, rejected);
+  zk_free(h);
+
+  /* to the pinned production TLS fetcher key (encrypt half || sign half) */
+  json_t *keys;
+  ZKT_VECTOR_JSON(KEYS, &keys);
+  char full[261];
+  snprintf(full, sizeof full, "%s%s", zkt_jstr(keys, "production_tls_fetcher_encrypt_public"),
+           zkt_jstr(keys, "production_tls_fetcher_sign_public"));
+  size_t n;
+  uint8_t *pub = zkt_hex(full, &n);
+  zkt_assert_ok(zk_bundle_oauth_secret_seal(&h, &hlen, pub, n, (const uint8_t *)secret,
+                                            strlen(secret)));
+  /* the envelope carries a fresh 65-byte ephemeral key after the 12-byte nonce */
+  assert_int_equal(hlen, 2 * (strlen(secret) + ZK_QOS_ENVELOPE_OVERHEAD));
+  assert_true(h[24] == '0' && h[25] == '4');
+  zk_free(h);
+  zkt_assert_status(zk_bundle_oauth_secret_seal(&h, &hlen, pub, 65, (const uint8_t *)secret,
+                                                strlen(secret)),
+                    ZK_ERR_QOS_KEY);
+  assert_null(h);
+  free(pub);
+  json_decref(keys);
+  zk_qos_keyset_free(ks);
+  zk_qos_keyset_free(other);
+}
+
 static void test_report(void **state) {
   (void)state;
   zkt_report("turnkey-secure-channel-bundles", vec_run, vec_ok);
@@ -647,7 +711,8 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_export_vector),  cmocka_unit_test(test_credential_vectors),
       cmocka_unit_test(test_v0_base58_constants), cmocka_unit_test(test_enclave_export),
-      cmocka_unit_test(test_import_otp),     cmocka_unit_test(test_report),
+      cmocka_unit_test(test_import_otp),     cmocka_unit_test(test_oauth_secret),
+      cmocka_unit_test(test_report),
   };
   return zkt_run_(__FILE__, tests, sizeof tests / sizeof tests[0]);
 }
