@@ -19,5 +19,7 @@
 #include "ruling.h"
 #include "merkle.h"
 #include "notarization.h"
+#include "fetch_proof.h"
+#include "sig_result.h"
 
 #endif
