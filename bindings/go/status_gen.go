@@ -318,6 +318,8 @@ const (
 	StatusQOSPivotHash Status = 777
 	// StatusQOSShareHash: share hash does not match the genesis output.
 	StatusQOSShareHash Status = 778
+	// StatusQOSPCRPin: attested PCR differs from the pinned release value.
+	StatusQOSPCRPin Status = 779
 )
 
 // generatedStatusNames maps each generated constant to its C name.
@@ -479,4 +481,5 @@ var generatedStatusNames = map[Status]string{
 	StatusQOSCanonicalJSON:     "ZK_ERR_QOS_CANONICAL_JSON",
 	StatusQOSPivotHash:         "ZK_ERR_QOS_PIVOT_HASH",
 	StatusQOSShareHash:         "ZK_ERR_QOS_SHARE_HASH",
+	StatusQOSPCRPin:            "ZK_ERR_QOS_PCR_PIN",
 }

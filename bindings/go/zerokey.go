@@ -22,7 +22,7 @@ package zerokey
 #cgo pkg-config: zerokey
 #include <stdlib.h>
 #include <string.h>
-#include <zerokey/zerokey.h>
+#include <zerokey/common.h>
 
 // A valid non-NULL pointer for empty inputs (never written).
 static uint8_t zkgo_empty[1];

@@ -201,6 +201,39 @@ _declare("zk_hpke_open_once", status_t, u8p, size_p, _hp, keyp, u8p, c_size_t, u
          c_size_t)
 
 
+# --- stamp.h ----------------------------------------------------------------
+class StampVerifyOptsC(ctypes.Structure):
+    _fields_ = [
+        ("key", c_void_p),
+        ("now_ms", c_uint64),
+        ("max_age_ms", c_uint64),
+        ("max_future_ms", c_uint64),
+        ("flags", c_uint),
+        ("rp_id", c_char_p),
+        ("origins", POINTER(c_char_p)),
+        ("n_origins", c_size_t),
+    ]
+
+
+_charpp = POINTER(c_void_p)
+_declare("zk_stamp_scheme_name", c_char_p, c_int)
+_declare("zk_stamp_create", status_t, _charpp, size_p, keyp, c_int, u8p, c_size_t)
+_declare("zk_stamp_create_webauthn", status_t, _charpp, size_p, keyp, u8p, c_size_t, c_char_p,
+         c_char_p, c_uint8, c_uint32, u8p, c_size_t)
+_declare("zk_stamp_parse", status_t, objpp, c_char_p, c_size_t)
+_declare("zk_stamp_parse_webauthn", status_t, objpp, c_char_p, c_size_t)
+_declare("zk_stamp_verify", status_t, objp, u8p, c_size_t, POINTER(StampVerifyOptsC))
+_declare("zk_stamp_check_timestamp", status_t, POINTER(c_uint64), u8p, c_size_t, c_uint64,
+         c_uint64, c_uint64)
+_declare("zk_stamp_get_scheme", c_int, objp)
+_declare("zk_stamp_public_key", c_void_p, objp, size_p)
+_declare("zk_stamp_signature", c_void_p, objp, size_p)
+_declare("zk_stamp_credential_id", c_void_p, objp, size_p)
+_declare("zk_stamp_sign_count", c_uint32, objp)
+_declare("zk_stamp_digest", status_t, objp, u8p)
+_declare("zk_stamp_free", None, objp)
+
+
 # --- byte helpers -----------------------------------------------------------
 def inbuf(data: Optional[Bytes], what: str = "data") -> Any:
     """A C pointer to the bytes of data without copying when possible.
@@ -253,5 +286,5 @@ def take_malloced(ptr: c_void_p, length: int, secret: bool = False) -> bytes:
 
 __all__ = [
     "LIB", "LIB_PATH", "fn", "has", "need", "inbuf", "blen", "wipe_ctypes", "take_malloced",
-    "HpkeParamsC", "Bytes", "c_uint8", "c_uint32",
+    "HpkeParamsC", "StampVerifyOptsC", "Bytes", "c_uint8", "c_uint32",
 ]

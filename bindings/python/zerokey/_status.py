@@ -166,3 +166,4 @@ class Status(enum.IntEnum):
     ERR_QOS_CANONICAL_JSON = 776
     ERR_QOS_PIVOT_HASH = 777
     ERR_QOS_SHARE_HASH = 778
+    ERR_QOS_PCR_PIN = 779
