@@ -21,5 +21,6 @@
 #include "notarization.h"
 #include "fetch_proof.h"
 #include "sig_result.h"
+#include "evidence_chain.h"
 
 #endif
