@@ -37,4 +37,11 @@ zk_status zki_qos_canonical_json_value(char **out, size_t *out_len, json_t *v);
  */
 zk_status zki_qos_manifest_as_v0(zk_qos_manifest *m);
 
+/*
+ * A boot object trusting eph without any attestation (fuzzing and unit tests of
+ * the app-proof path only; never for trust decisions). Returns ZK_OK, ZK_ERR_ARG, ZK_ERR_NOMEM.
+ */
+typedef struct zk_qos_boot zk_qos_boot;
+zk_status zki_qos_boot_from_key(zk_qos_boot **out, const uint8_t *eph, size_t eph_len);
+
 #endif

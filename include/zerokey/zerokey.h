@@ -13,6 +13,7 @@
 #include "key.h"
 #include "qos.h"
 #include "qos_manifest.h"
+#include "qos_proof.h"
 #include "shamir.h"
 #include "stamp.h"
 #include "evidence.h"
