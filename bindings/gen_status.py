@@ -11,6 +11,8 @@ zk_status_name() of the library they load, so drift is caught at test time.
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -82,7 +84,12 @@ def render_go(entries: list[tuple[str, int, str]]) -> str:
     for name, value, _ in entries:
         lines.append(f'\tStatus{camel(name)}: "{name}",')
     lines += ["}", ""]
-    return "\n".join(lines)
+    text = "\n".join(lines)
+    gofmt = shutil.which("gofmt")
+    if gofmt:  # emit exactly what gofmt would (column alignment)
+        text = subprocess.run([gofmt], input=text, capture_output=True, text=True,
+                              check=True).stdout
+    return text
 
 
 def main(argv: list[str]) -> int:
