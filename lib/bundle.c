@@ -297,7 +297,7 @@ zk_status zk_bundle_export_open(uint8_t **pt, size_t *pt_len, const char *bundle
   if (st == ZK_OK && json_object_size(j) != 3) st = ZK_ERR_BUNDLE_FORMAT;
   if (st == ZK_OK && !member_equals(j, "organizationId", organization_id))
     st = ZK_ERR_BUNDLE_ORGANIZATION;
-  if (st == ZK_OK) st = get_hex(j, "encappedPublic", &enc, &enc_len, PUB_LEN + 1);
+  if (st == ZK_OK) st = get_hex(j, "encappedPublic", &enc, &enc_len, 4 * PUB_LEN);
   if (st == ZK_OK)
     st = get_hex(j, "ciphertext", &ct, &ct_len, ZK_BUNDLE_MAX_PLAINTEXT + TAG_LEN + 1);
   if (st == ZK_OK) st = tk_open(pt, pt_len, target_key, enc, enc_len, ct, ct_len);
@@ -329,7 +329,7 @@ static zk_status open_target(zk_key **target, const char *bundle, size_t len,
     if (user_id == NULL ? has_user : !member_equals(j, "userId", user_id))
       st = ZK_ERR_BUNDLE_ORGANIZATION;
   }
-  if (st == ZK_OK) st = get_hex(j, "targetPublic", &pub, &pub_len, PUB_LEN + 1);
+  if (st == ZK_OK) st = get_hex(j, "targetPublic", &pub, &pub_len, 4 * PUB_LEN);
   if (st == ZK_OK && (pub_len != PUB_LEN || pub[0] != 0x04)) st = ZK_ERR_BUNDLE_TARGET;
   if (st == ZK_OK) {
     st = zk_key_from_public(target, ZK_CURVE_P256, pub, pub_len);
@@ -552,7 +552,7 @@ zk_status zk_bundle_encrypted_open(uint8_t **pt, size_t *pt_len, const char *bun
   zk_status st = parse_object(&j, bundle, bundle_len);
   if (st == ZK_OK) st = check_members(j, ENCRYPTED_KEYS, 2);
   if (st == ZK_OK && json_object_size(j) != 2) st = ZK_ERR_BUNDLE_FORMAT;
-  if (st == ZK_OK) st = get_hex(j, "encappedPublic", &enc, &enc_len, PUB_LEN + 1);
+  if (st == ZK_OK) st = get_hex(j, "encappedPublic", &enc, &enc_len, 4 * PUB_LEN);
   if (st == ZK_OK)
     st = get_hex(j, "ciphertext", &ct, &ct_len, ZK_BUNDLE_MAX_PLAINTEXT + TAG_LEN + 1);
   if (st == ZK_OK) st = tk_open(pt, pt_len, target_key, enc, enc_len, ct, ct_len);

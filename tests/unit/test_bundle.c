@@ -416,6 +416,7 @@ static void test_enclave_export(void **state) {
       {"ct-empty", ZK_ERR_TRUNCATED},
       {"enc-flip", ZK_ERR_HPKE_ENC},
       {"enc-short", ZK_ERR_HPKE_ENC},
+      {"enc-long", ZK_ERR_HPKE_ENC},
       {"enc-compressed-prefix", ZK_ERR_HPKE_ENC},
       {"extra-member", ZK_ERR_BUNDLE_FORMAT},
       {"missing-org", ZK_ERR_BUNDLE_FORMAT},
@@ -441,6 +442,7 @@ static void test_enclave_export(void **state) {
     if (!strcmp(w, "ct-empty")) c[0] = 0;
     if (!strcmp(w, "enc-flip")) e[129] = e[129] == '0' ? '1' : '0';
     if (!strcmp(w, "enc-short")) e[128] = 0;
+    if (!strcmp(w, "enc-long")) strcat(e, "00");
     if (!strcmp(w, "enc-compressed-prefix")) e[1] = '2';
     if (!strcmp(w, "other-enc")) snprintf(e, sizeof e, "%s", enc2h);
     const char *fmt = "{\"encappedPublic\":\"%s\",\"ciphertext\":\"%s\",\"organizationId\":\"%s\"}";
