@@ -311,6 +311,35 @@ static void test_v0_base58_constants(void **state) {
   zkt_assert_status(zk_bundle_v0_verify(pin, neg, neg_len, sig, sig_len), ZK_ERR_BUNDLE_SIGNATURE);
   vec_ok += 2;
   zkt_assert_status(zk_bundle_v0_verify(pin, pub, 33, sig, sig_len), ZK_ERR_BUNDLE_TARGET);
+  {
+    /* single-byte flips and truncations of the signed key and of the signature */
+    unsigned long tried = 0, rejected = 0;
+    for (size_t i = 0; i < pub_len; i++) {
+      pub[i] ^= 0x01;
+      tried++;
+      zk_status st = zk_bundle_v0_verify(pin, pub, pub_len, sig, sig_len);
+      if (st == ZK_ERR_BUNDLE_SIGNATURE || st == ZK_ERR_BUNDLE_TARGET) rejected++;
+      pub[i] ^= 0x01;
+    }
+    for (size_t i = 0; i < sig_len; i++) {
+      sig[i] ^= 0x01;
+      tried++;
+      if (zk_bundle_v0_verify(pin, pub, pub_len, sig, sig_len) == ZK_ERR_BUNDLE_SIGNATURE)
+        rejected++;
+      sig[i] ^= 0x01;
+    }
+    for (size_t l = 0; l < sig_len; l++) {
+      tried++;
+      if (zk_bundle_v0_verify(pin, pub, pub_len, sig, l) == ZK_ERR_BUNDLE_SIGNATURE) rejected++;
+    }
+    for (size_t l = 0; l < pub_len; l++) {
+      tried++;
+      if (zk_bundle_v0_verify(pin, pub, l, sig, sig_len) == ZK_ERR_BUNDLE_TARGET) rejected++;
+    }
+    zkt_report_mutations("bundle-v0-signature", tried, rejected);
+    assert_int_equal(tried, rejected);
+    zkt_assert_ok(zk_bundle_v0_verify(pin, pub, pub_len, sig, sig_len));
+  }
   zkt_assert_status(zk_bundle_v0_verify(pin, pub, pub_len, sig, sig_len - 1),
                     ZK_ERR_BUNDLE_SIGNATURE);
   free(pub);
@@ -334,6 +363,31 @@ static void test_v0_base58_constants(void **state) {
   vec_ok++;
   zk_free(s);
   zk_free_secret(raw, raw_len);
+  {
+    /* every character changed (to the next alphabet letter) and every truncation */
+    static const char ALPHA[] = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
+    size_t el = strlen(enc);
+    char *m = strdup(enc);
+    unsigned long tried = 0, rejected = 0;
+    for (size_t i = 0; i < el; i++) {
+      char c = m[i];
+      m[i] = ALPHA[((size_t)(strchr(ALPHA, c) - ALPHA) + 1) % 58];
+      tried++;
+      zk_status st = zki_base58check_decode(&raw, &raw_len, m, el);
+      if (st == ZK_ERR_CHECKSUM) rejected++;
+      else zk_free_secret(raw, raw_len);
+      m[i] = c;
+    }
+    for (size_t l = 0; l < el; l++) {
+      tried++;
+      zk_status st = zki_base58check_decode(&raw, &raw_len, enc, l);
+      if (st == ZK_ERR_CHECKSUM || st == ZK_ERR_TRUNCATED || st == ZK_ERR_BASE58) rejected++;
+      else zk_free_secret(raw, raw_len);
+    }
+    free(m);
+    zkt_report_mutations("base58check-recovery-code", tried, rejected);
+    assert_int_equal(tried, rejected);
+  }
   /* base58 edge cases: leading zeros, empty payload */
   const uint8_t z[3] = {0, 0, 1};
   zkt_assert_ok(zki_base58_encode(&s, &s_len, z, 3));
