@@ -150,6 +150,7 @@ static void test_tvc_real_boot(void **state) {
   }
   zkt_report("qos tvc attestation mutations", mut, rej);
   assert_int_equal(mut, rej);
+  zk_qos_boot_policy_free(p);
   zk_att_verifier_free(v);
   tvc_free(&t);
 }
