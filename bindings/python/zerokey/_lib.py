@@ -272,6 +272,23 @@ _declare("zk_att_doc_is_tagged", c_int, objp)
 _declare("zk_att_doc_free", None, objp)
 
 
+# --- qos.h ------------------------------------------------------------------
+_declare("zk_qos_keyset_from_seed", status_t, objpp, u8p, c_size_t)
+_declare("zk_qos_keyset_from_hex", status_t, objpp, c_char_p, c_size_t)
+_declare("zk_qos_keyset_generate", status_t, objpp)
+_declare("zk_qos_keyset_public", c_void_p, objp)
+_declare("zk_qos_keyset_seed", status_t, objp, u8p, c_size_t)
+_declare("zk_qos_keyset_free", None, objp)
+_declare("zk_qos_sign", status_t, objp, u8p, c_size_t, u8p, c_size_t)
+_declare("zk_qos_pubkey_parse", status_t, objpp, u8p, c_size_t)
+_declare("zk_qos_pubkey_bytes", c_void_p, objp)
+_declare("zk_qos_pubkey_free", None, objp)
+_declare("zk_qos_pubkey_verify", status_t, objp, u8p, c_size_t, u8p, c_size_t)
+_declare("zk_qos_verify", status_t, u8p, c_size_t, u8p, c_size_t, u8p, c_size_t)
+_declare("zk_qos_envelope_seal", status_t, _u8pp, size_p, objp, u8p, c_size_t)
+_declare("zk_qos_envelope_open", status_t, objp, _u8pp, size_p, u8p, c_size_t)
+
+
 # --- byte helpers -----------------------------------------------------------
 def inbuf(data: Optional[Bytes], what: str = "data") -> Any:
     """A C pointer to the bytes of data without copying when possible.
