@@ -289,6 +289,23 @@ _declare("zk_qos_envelope_seal", status_t, _u8pp, size_p, objp, u8p, c_size_t)
 _declare("zk_qos_envelope_open", status_t, objp, _u8pp, size_p, u8p, c_size_t)
 
 
+# --- bundle.h ---------------------------------------------------------------
+_declare("zk_bundle_export_open", status_t, _u8pp, size_p, c_char_p, c_size_t, keyp, c_char_p, keyp)
+_declare("zk_bundle_import_seal", status_t, _u8pp, size_p, c_char_p, c_size_t, keyp, c_char_p,
+         c_char_p, u8p, c_size_t)
+_declare("zk_bundle_otp_seal", status_t, _u8pp, size_p, c_char_p, c_size_t, keyp, c_char_p,
+         c_char_p, keyp)
+_declare("zk_bundle_credential_open", status_t, _u8pp, size_p, c_char_p, c_size_t, keyp)
+_declare("zk_bundle_seal_to_key", status_t, _u8pp, size_p, keyp, u8p, c_size_t)
+_declare("zk_bundle_credential_seal", status_t, _u8pp, size_p, keyp, u8p, c_size_t)
+_declare("zk_bundle_v0_verify", status_t, keyp, u8p, c_size_t, u8p, c_size_t)
+_declare("zk_bundle_oauth_secret_seal", status_t, _u8pp, size_p, u8p, c_size_t, u8p, c_size_t)
+_declare("zk_bundle_oauth_secret_open", status_t, _u8pp, size_p, objp, c_char_p, c_size_t)
+_declare("zk_bundle_export_create", status_t, _u8pp, size_p, keyp, keyp, c_char_p, u8p, c_size_t)
+_declare("zk_bundle_target_create", status_t, _u8pp, size_p, keyp, keyp, c_char_p, c_char_p)
+_declare("zk_bundle_encrypted_open", status_t, _u8pp, size_p, c_char_p, c_size_t, keyp)
+
+
 # --- byte helpers -----------------------------------------------------------
 def inbuf(data: Optional[Bytes], what: str = "data") -> Any:
     """A C pointer to the bytes of data without copying when possible.
