@@ -166,8 +166,10 @@ static void test_export_vector(void **state) {
   for (unsigned s = 0; s < 1000; s++)
     if (by[s]) printf("  %-28s %lu\n", zk_status_name((zk_status)s), by[s]);
   assert_int_equal(tried, rejected);
-  assert_true(by[ZK_ERR_BUNDLE_SIGNATURE] > 0 && by[ZK_ERR_TRUNCATED] > 0 &&
-              by[ZK_ERR_BUNDLE_SIGNER] > 0 && by[ZK_ERR_BUNDLE_VERSION] > 0);
+  if (zkt_stride(blen) == 1) /* the full sweep reaches every envelope member */
+    assert_true(by[ZK_ERR_BUNDLE_SIGNATURE] > 0 && by[ZK_ERR_TRUNCATED] > 0 &&
+                by[ZK_ERR_BUNDLE_SIGNER] > 0 && by[ZK_ERR_BUNDLE_VERSION] > 0 &&
+                by[ZK_ERR_BUNDLE_FORMAT] > 0);
 
   free(bundle);
   zk_key_free(pin);
