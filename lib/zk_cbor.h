@@ -46,6 +46,17 @@ zk_status zki_cbor_decode(cbor_item_t **out, const uint8_t *buf, size_t len,
                           const zki_cbor_limits *lim, size_t *err_off);
 
 /*
+ * Length of the first item at buf (trailing bytes allowed), checked with the
+ * same rules as zki_cbor_decode except the by-value duplicate-key check (no
+ * tree is built; with require_canonical, equal encoded keys are still
+ * ZK_ERR_DUPLICATE_KEY). Used to locate sub-items for error offsets.
+ * Returns: as zki_cbor_decode minus ZK_ERR_TRAILING.
+ * Out: *item_len (0 on error).
+ */
+zk_status zki_cbor_item_len(size_t *item_len, const uint8_t *buf, size_t len,
+                            const zki_cbor_limits *lim, size_t *err_off);
+
+/*
  * Deterministic encoding (RFC 8949 4.2.1): shortest heads, definite lengths
  * (indefinite strings are joined, indefinite containers written definite),
  * floats in their shortest exact width (NaN as f9 7e00), map entries sorted
