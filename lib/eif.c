@@ -47,22 +47,37 @@ static zk_status src_read(const eif_src *s, uint64_t off, uint8_t *buf, size_t n
   return ZK_OK;
 }
 
-/* ---- CRC-32/IEEE (reflected, poly 0xEDB88320), as the crc crate's CRC_32_ISO_HDLC ---- */
+/* ---- CRC-32/IEEE (reflected, poly 0xEDB88320; the crc crate's CRC_32_ISO_HDLC) ----
+ * Slicing-by-8: tab[0] is the classic byte table, tab[k][i] advances tab[k-1][i]
+ * by one more zero byte, so eight input bytes fold in with eight lookups. */
 
-static uint32_t crc_table[256];
+static uint32_t crc_tab[8][256];
 static pthread_once_t crc_once = PTHREAD_ONCE_INIT;
 
 static void crc_build(void) {
   for (uint32_t i = 0; i < 256; i++) {
     uint32_t c = i;
     for (int k = 0; k < 8; k++) c = (c & 1u) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-    crc_table[i] = c;
+    crc_tab[0][i] = c;
   }
+  for (int k = 1; k < 8; k++)
+    for (int i = 0; i < 256; i++)
+      crc_tab[k][i] = (crc_tab[k - 1][i] >> 8) ^ crc_tab[0][crc_tab[k - 1][i] & 0xFFu];
+}
+
+static uint32_t le32(const uint8_t *p) {
+  return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
 }
 
 static uint32_t crc_update(uint32_t crc, const uint8_t *p, size_t n) {
   crc = ~crc;
-  for (size_t i = 0; i < n; i++) crc = crc_table[(crc ^ p[i]) & 0xFFu] ^ (crc >> 8);
+  for (; n >= 8; p += 8, n -= 8) {
+    uint32_t lo = crc ^ le32(p), hi = le32(p + 4);
+    crc = crc_tab[7][lo & 0xFFu] ^ crc_tab[6][(lo >> 8) & 0xFFu] ^ crc_tab[5][(lo >> 16) & 0xFFu] ^
+          crc_tab[4][lo >> 24] ^ crc_tab[3][hi & 0xFFu] ^ crc_tab[2][(hi >> 8) & 0xFFu] ^
+          crc_tab[1][(hi >> 16) & 0xFFu] ^ crc_tab[0][hi >> 24];
+  }
+  for (; n > 0; p++, n--) crc = crc_tab[0][(crc ^ *p) & 0xFFu] ^ (crc >> 8);
   return ~crc;
 }
 
@@ -223,20 +238,23 @@ static zk_status stream_section(eif_state *s, const eif_src *src, uint64_t off, 
   zk_status st = ZK_OK;
   while (done < size) {
     size_t n = size - done < EIF_CHUNK ? (size_t)(size - done) : EIF_CHUNK;
-    if ((st = src_read(src, off + done, chunk, n)) != ZK_OK) break;
-    s->crc = crc_update(s->crc, chunk, n);
+    const uint8_t *p = chunk;
+    if (src->mem != NULL && off + done <= src->len && n <= src->len - (off + done))
+      p = src->mem + off + done; /* in memory: no copy */
+    else if ((st = src_read(src, off + done, chunk, n)) != ZK_OK)
+      break;
+    s->crc = crc_update(s->crc, p, n);
     int ok = 1;
     switch (type) {
       case ZK_EIF_SECTION_KERNEL:
       case ZK_EIF_SECTION_CMDLINE:
-        ok = digest_update(s->h0, chunk, n) && digest_update(s->h1, chunk, n);
+        ok = digest_update(s->h0, p, n);
         break;
       case ZK_EIF_SECTION_RAMDISK:
-        ok = digest_update(s->h0, chunk, n) &&
-             digest_update(ramdisk_idx == 0 ? s->h1 : s->h2, chunk, n);
+        ok = digest_update(s->h0, p, n) && (ramdisk_idx == 0 || digest_update(s->h2, p, n));
         break;
       default:
-        memcpy(keep + done, chunk, n);
+        memcpy(keep + done, p, n);
         break;
     }
     if (!ok) {
@@ -245,6 +263,11 @@ static zk_status stream_section(eif_state *s, const eif_src *src, uint64_t off, 
     }
     done += n;
   }
+  /* PCR1's content (kernel || cmdline || first ramdisk) is a prefix of PCR0's:
+   * snapshot the PCR0 hash once the first ramdisk is in instead of hashing twice. */
+  if (st == ZK_OK && type == ZK_EIF_SECTION_RAMDISK && ramdisk_idx == 0 &&
+      EVP_MD_CTX_copy_ex(s->h1, s->h0) != 1)
+    st = ZK_ERR_INTERNAL;
   if (st == ZK_OK && type == ZK_EIF_SECTION_METADATA) st = check_metadata(keep, (size_t)size);
   if (st == ZK_OK && type == ZK_EIF_SECTION_SIGNATURE) {
     s->sig = keep;
@@ -316,7 +339,6 @@ static zk_status measure(zk_eif_info *info, const eif_src *src) {
   zk_status st = ZK_OK;
   if (s.h0 == NULL || s.h1 == NULL || s.h2 == NULL || chunk == NULL) st = ZK_ERR_NOMEM;
   if (st == ZK_OK && (EVP_DigestInit_ex(s.h0, EVP_sha384(), NULL) != 1 ||
-                      EVP_DigestInit_ex(s.h1, EVP_sha384(), NULL) != 1 ||
                       EVP_DigestInit_ex(s.h2, EVP_sha384(), NULL) != 1))
     st = ZK_ERR_INTERNAL;
 
