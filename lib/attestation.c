@@ -692,6 +692,56 @@ static size_t payload_offset(const uint8_t *raw, size_t len, const uint8_t *payl
   return memcmp(raw + base, payload, plen) == 0 ? base : 0;
 }
 
+/*
+ * The envelope must be encoded exactly as every NSM encodes it:
+ *   [d2] 84 | 44 a1 01 38 22 | a0 | 59 LL LL <payload> (shortest head) | 58 60 <sig>
+ * i.e. a definite 4-array, shortest-form heads and an empty unprotected header
+ * (unauthenticated, so anything there would only make the document bytes
+ * malleable). A verified document then has one encoding, up to the optional tag.
+ * Called after the structure, alg, protected header and signature size checks.
+ */
+static zk_status check_envelope_encoding(const uint8_t *raw, size_t len, size_t plen,
+                                         size_t *err_off) {
+  static const uint8_t prefix[6] = {0x84, 0x44, 0xa1, 0x01, 0x38, 0x22};
+  size_t pos = raw[0] == 0xd2 ? 1 : 0;
+  if (len - pos < sizeof prefix + 1 || memcmp(raw + pos, prefix, sizeof prefix) != 0) {
+    *err_off = pos;
+    return ZK_ERR_NONCANONICAL;
+  }
+  pos += sizeof prefix;
+  if (raw[pos] != 0xa0) {
+    *err_off = pos;
+    return raw[pos] >= 0xa0 && raw[pos] <= 0xbf ? ZK_ERR_COSE_HEADER : ZK_ERR_NONCANONICAL;
+  }
+  pos++;
+  uint8_t head[9];
+  size_t hl;
+  if (plen < 24) {
+    head[0] = (uint8_t)(0x40 | plen);
+    hl = 1;
+  } else if (plen <= 0xff) {
+    head[0] = 0x58;
+    head[1] = (uint8_t)plen;
+    hl = 2;
+  } else if (plen <= 0xffff) {
+    head[0] = 0x59;
+    head[1] = (uint8_t)(plen >> 8);
+    head[2] = (uint8_t)plen;
+    hl = 3;
+  } else {
+    head[0] = 0x5a;
+    for (size_t i = 0; i < 4; i++) head[1 + i] = (uint8_t)(plen >> (24 - 8 * i));
+    hl = 5;
+  }
+  const size_t tail = 2 + ZK_P384_RAW_SIG_LEN;
+  if (len - pos < hl || memcmp(raw + pos, head, hl) != 0 || len - pos - hl < tail ||
+      len - pos - hl - tail != plen || raw[len - tail] != 0x58 || raw[len - tail + 1] != 0x60) {
+    *err_off = pos;
+    return ZK_ERR_NONCANONICAL;
+  }
+  return ZK_OK;
+}
+
 static zk_status att_parse(zk_att_doc **out, const uint8_t *buf, size_t len, size_t *err_off) {
   *out = NULL;
   if (len > ZK_ATT_MAX_DOC_LEN) {
@@ -732,6 +782,8 @@ static zk_status att_parse(zk_att_doc **out, const uint8_t *buf, size_t len, siz
     st = ZK_ERR_COSE_DETACHED;
     goto fail;
   }
+  st = check_envelope_encoding(d->raw, len, plen, err_off);
+  if (st != ZK_OK) goto fail;
 
   const zki_cbor_limits lim = {
       .max_len = ZK_ATT_MAX_DOC_LEN,

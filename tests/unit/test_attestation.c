@@ -437,6 +437,60 @@ static uint8_t *mint_raw(size_t *out_len, const zk_key *key, const uint8_t *prot
   return w.p;
 }
 
+/* Correctly signed documents whose envelope is not encoded the NSM way. */
+enum { V_UNPROT_KID = 1, V_ARRAY_INDEF, V_ARRAY_LONG, V_PROT_LONG, V_PAYLOAD_LONG, V_PAYLOAD_CHUNKED,
+       V_SIG_LONG };
+
+static uint8_t *mint_variant(size_t *out_len, const zk_key *key, const uint8_t *payload, size_t plen,
+                             int variant) {
+  uint8_t *tbs = NULL;
+  size_t tbs_len = 0;
+  zkt_assert_ok(zk_cose_sig_structure(&tbs, &tbs_len, nitro_prot, 4, NULL, 0, payload, plen));
+  uint8_t sig[96];
+  size_t sl = sizeof sig;
+  zkt_assert_ok(zk_key_sign(key, ZK_SIG_RAW, sig, &sl, tbs, tbs_len));
+  free(tbs);
+  wbuf w = {0};
+  static const uint8_t long_array[2] = {0x98, 0x04}, long_prot[2] = {0x58, 0x04};
+  static const uint8_t kid_hdr[4] = {0xa1, 0x04, 0x41, 0x01}, long_sig[3] = {0x59, 0x00, 0x60};
+  if (variant == V_ARRAY_INDEF)
+    w_byte(&w, 0x9f);
+  else if (variant == V_ARRAY_LONG)
+    w_raw(&w, long_array, 2);
+  else
+    w_byte(&w, 0x84);
+  if (variant == V_PROT_LONG)
+    w_raw(&w, long_prot, 2);
+  else
+    w_byte(&w, 0x44);
+  w_raw(&w, nitro_prot, 4);
+  if (variant == V_UNPROT_KID)
+    w_raw(&w, kid_hdr, 4);
+  else
+    w_byte(&w, 0xa0);
+  if (variant == V_PAYLOAD_LONG) {
+    w_byte(&w, 0x5a);
+    for (int i = 0; i < 4; i++) w_byte(&w, (uint8_t)(plen >> (24 - 8 * i)));
+    w_raw(&w, payload, plen);
+  } else if (variant == V_PAYLOAD_CHUNKED) {
+    w_byte(&w, 0x5f);
+    w_bytes(&w, payload, plen / 2);
+    w_bytes(&w, payload + plen / 2, plen - plen / 2);
+    w_byte(&w, 0xff);
+  } else {
+    w_bytes(&w, payload, plen);
+  }
+  if (variant == V_SIG_LONG) {
+    w_raw(&w, long_sig, 3);
+    w_raw(&w, sig, 96);
+  } else {
+    w_bytes(&w, sig, 96);
+  }
+  if (variant == V_ARRAY_INDEF) w_byte(&w, 0xff);
+  *out_len = w.n;
+  return w.p;
+}
+
 static uint8_t *mint(size_t *out_len, const mock_pki *m, const spec *s, int tagged) {
   size_t plen;
   uint8_t *payload = build_payload(m, s, &plen);
@@ -1087,6 +1141,30 @@ static void test_mock_documents(void **state) {
     if (st != env[i].want)
       fail_msg("envelope case '%s': got %s, want %s", env[i].name, zk_status_name(st),
                zk_status_name(env[i].want));
+    passed++;
+    free(doc);
+  }
+  static const struct {
+    const char *name;
+    int variant;
+    zk_status want;
+  } var[] = {
+      {"kid in unprotected header", V_UNPROT_KID, ZK_ERR_COSE_HEADER},
+      {"indefinite COSE array", V_ARRAY_INDEF, ZK_ERR_NONCANONICAL},
+      {"long-form array head", V_ARRAY_LONG, ZK_ERR_NONCANONICAL},
+      {"long-form protected head", V_PROT_LONG, ZK_ERR_NONCANONICAL},
+      {"long-form payload head", V_PAYLOAD_LONG, ZK_ERR_NONCANONICAL},
+      {"chunked payload", V_PAYLOAD_CHUNKED, ZK_ERR_INDEFINITE},
+      {"long-form signature head", V_SIG_LONG, ZK_ERR_NONCANONICAL},
+  };
+  for (size_t i = 0; i < ARRAY_LEN(var); i++) {
+    size_t len;
+    uint8_t *doc = mint_variant(&len, m.key, payload, plen, var[i].variant);
+    zk_status st = verify_buf(v, doc, len, MOCK_AT, NULL);
+    run++;
+    if (st != var[i].want)
+      fail_msg("envelope encoding '%s': got %s, want %s", var[i].name, zk_status_name(st),
+               zk_status_name(var[i].want));
     passed++;
     free(doc);
   }
