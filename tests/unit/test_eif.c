@@ -347,13 +347,14 @@ static void test_truncations_and_mutations(void **state) {
   eif_buf e = standard_v4();
   zk_eif_info info;
   unsigned long truncs = 0, muts = 0;
-  for (size_t n = 0; n < e.n; n++) {
+  size_t stride = zkt_stride(e.n);
+  for (size_t n = 0; n < e.n; n += stride) {
     zk_status st = zk_eif_measure(&info, e.b, n);
     if (st == ZK_OK) fail_msg("truncation to %zu accepted", n);
     truncs++;
   }
   /* any single-byte change is caught (CRC-32 detects every single-byte error) */
-  for (size_t pos = 0; pos < e.n; pos++) {
+  for (size_t pos = 0; pos < e.n; pos += stride) {
     static const uint8_t flips[] = {0x01, 0x80, 0xFF};
     for (size_t f = 0; f < sizeof(flips); f++) {
       e.b[pos] ^= flips[f];
@@ -372,7 +373,8 @@ static void test_truncations_and_mutations(void **state) {
   zkt_assert_status(zk_eif_measure(&info, e.b, 100), ZK_ERR_TRUNCATED);
   zkt_assert_status(zk_eif_measure(&info, e.b, e.n - 1), ZK_ERR_TRUNCATED);
   zkt_assert_status(zk_eif_measure(NULL, e.b, e.n), ZK_ERR_ARG);
-  printf("EIF: %lu truncations and %lu single-byte mutations rejected\n", truncs, muts);
+  zkt_report_mutations("eif truncations", truncs, truncs);
+  zkt_report_mutations("eif single-byte flips", muts, muts);
   free(e.b);
 }
 
