@@ -1,5 +1,5 @@
 /*
- * libzerokey demo: sign a piece of evidence as COSE_Sign1 and verify it, then
+ * libzerokey example: sign a piece of evidence as COSE_Sign1 and verify it, then
  * show that a tampered payload, a different key and a truncated message are
  * each rejected with their own status.
  */
