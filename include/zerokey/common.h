@@ -225,7 +225,13 @@ extern "C" {
   X(ZK_ERR_QOS_CANONICAL_JSON, 776, "value has no QOS canonical JSON form")                \
   X(ZK_ERR_QOS_PIVOT_HASH, 777, "pivot binary hash does not match the manifest")           \
   X(ZK_ERR_QOS_SHARE_HASH, 778, "share hash does not match the genesis output")            \
-  X(ZK_ERR_QOS_PCR_PIN, 779, "attested PCR differs from the pinned release value")
+  X(ZK_ERR_QOS_PCR_PIN, 779, "attested PCR differs from the pinned release value")         \
+  X(ZK_ERR_QOS_MANIFEST_SET, 780, "manifest set differs from the running manifest")        \
+  X(ZK_ERR_QOS_PCR3, 781, "PCR3 differs from the running manifest")                        \
+  X(ZK_ERR_QOS_FORWARD_SIGNATURE, 782, "forwarded quorum key is not signed by the quorum key")\
+  X(ZK_ERR_QOS_QUORUM_KEY_HASH, 783, "genesis quorum key hash does not match the seed")    \
+  X(ZK_ERR_QOS_TEST_MESSAGE, 784, "genesis test message signature or ciphertext is wrong") \
+  X(ZK_ERR_QOS_DIFFERENT_MANIFEST, 785, "same nonce but a different manifest")
 
 typedef enum zk_status {
 #define ZK_STATUS_ENUM_(name, value, msg) name = value,
