@@ -901,3 +901,34 @@ zk_status zki_qos_manifest_as_v0(zk_qos_manifest *m) {
   m->version = 0;
   return compute_hash(m);
 }
+
+zk_status zki_qos_approval_check_one(const zk_qos_manifest *m, zk_qos_set_kind set,
+                                     const zk_qos_approval *a, size_t *member_index) {
+  if (member_index) *member_index = SIZE_MAX;
+  const qset *s = set_of(m, set);
+  if (s == NULL || a == NULL) return ZK_ERR_ARG;
+  const bool with_alias = set != ZK_QOS_SET_PATCH;
+  for (uint32_t k = 0; k < s->n; k++) {
+    if (!bytes_eq(s->m[k].pub, s->m[k].pub_len, a->who.pub, a->who.pub_len)) continue;
+    if (with_alias && strcmp(s->m[k].alias, a->who.alias ? a->who.alias : "") != 0) continue;
+    zk_status st = zk_qos_verify(a->who.pub, a->who.pub_len, a->sig, a->sig_len, m->hash,
+                                 sizeof m->hash);
+    if (st == ZK_ERR_NOMEM) return st;
+    if (st != ZK_OK) return ZK_ERR_QOS_APPROVAL;
+    if (member_index) *member_index = k;
+    return ZK_OK;
+  }
+  return ZK_ERR_QOS_APPROVER_UNKNOWN;
+}
+
+int zki_qos_manifest_same_set(const zk_qos_manifest *a, const zk_qos_manifest *b,
+                              zk_qos_set_kind set) {
+  const qset *x = set_of(a, set), *y = set_of(b, set);
+  if (x == NULL || y == NULL || x->threshold != y->threshold || x->n != y->n) return 0;
+  for (uint32_t i = 0; i < x->n; i++) {
+    if ((x->m[i].alias == NULL) != (y->m[i].alias == NULL)) return 0;
+    if (x->m[i].alias && strcmp(x->m[i].alias, y->m[i].alias) != 0) return 0;
+    if (!bytes_eq(x->m[i].pub, x->m[i].pub_len, y->m[i].pub, y->m[i].pub_len)) return 0;
+  }
+  return 1;
+}

@@ -44,4 +44,16 @@ zk_status zki_qos_manifest_as_v0(zk_qos_manifest *m);
 typedef struct zk_qos_boot zk_qos_boot;
 zk_status zki_qos_boot_from_key(zk_qos_boot **out, const uint8_t *eph, size_t eph_len);
 
+/*
+ * One approval against one set of m: member (alias + key; key only for the
+ * patch set) and signature over the manifest hash. *member_index receives the
+ * member's index. Returns ZK_OK, ZK_ERR_ARG, ZK_ERR_QOS_APPROVER_UNKNOWN, ZK_ERR_QOS_APPROVAL.
+ */
+zk_status zki_qos_approval_check_one(const zk_qos_manifest *m, zk_qos_set_kind set,
+                                     const zk_qos_approval *a, size_t *member_index);
+
+/* 1 if set of a and set of b have the same threshold and members in the same order. */
+int zki_qos_manifest_same_set(const zk_qos_manifest *a, const zk_qos_manifest *b,
+                              zk_qos_set_kind set);
+
 #endif

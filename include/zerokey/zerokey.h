@@ -14,6 +14,7 @@
 #include "qos.h"
 #include "qos_manifest.h"
 #include "qos_proof.h"
+#include "qos_provision.h"
 #include "shamir.h"
 #include "stamp.h"
 #include "evidence.h"
