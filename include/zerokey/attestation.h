@@ -190,7 +190,9 @@ ZK_API void zk_att_policy_free(zk_att_policy *p);
  *     ZK_ERR_UNKNOWN_TAG, ZK_ERR_DUPLICATE_KEY, ZK_ERR_PARSE, ZK_ERR_COSE_STRUCTURE,
  *     ZK_ERR_COSE_DETACHED, ZK_ERR_COSE_ALG (alg is not ES384),
  *     ZK_ERR_COSE_HEADER (protected header is not exactly {1: -35}),
- *     ZK_ERR_COSE_SIG_SIZE (signature not 96 bytes);
+ *     ZK_ERR_COSE_SIG_SIZE (signature not 96 bytes), ZK_ERR_NONCANONICAL (envelope
+ *     not encoded as NSMs do: definite array, shortest heads), ZK_ERR_COSE_HEADER
+ *     (non-empty unprotected header);
  *   payload: the CBOR statuses above plus ZK_ERR_INDEFINITE (indefinite
  *     string), ZK_ERR_DEPTH, ZK_ERR_ATT_PAYLOAD (not a map / too many entries),
  *     ZK_ERR_TYPE (a field or key has the wrong CBOR type), ZK_ERR_UNKNOWN_FIELD,

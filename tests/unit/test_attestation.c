@@ -1330,13 +1330,60 @@ static void test_threads(void **state) {
   free_real(&s);
 }
 
+/* Documents from the mock trust backend verify with its root (same code path as real ones). */
+static void test_mock_backend(void **state) {
+  (void)state;
+  zk_backend *b = NULL;
+  zk_backend_options o;
+  memset(&o, 0, sizeof o);
+  const uint64_t now_ms = UINT64_C(1750000000500);
+  o.mock_time_ms = now_ms - 60000; /* the mock issues its chain around this time */
+  zkt_assert_ok(zk_backend_open(&b, "mock", &o));
+  zkt_assert_ok(zk_backend_mock_set_time(b, now_ms));
+  uint8_t pcr16[ZK_NSM_PCR_MAX_LEN];
+  size_t pcr16_len = sizeof pcr16;
+  zkt_assert_ok(zk_backend_extend_pcr(b, pcr16, &pcr16_len, 16, (const uint8_t *)"app", 3));
+  const uint8_t ud[5] = {1, 2, 3, 4, 5}, nonce[3] = {9, 8, 7}, pk[4] = {0xaa, 0xbb, 0xcc, 0xdd};
+  uint8_t *doc = NULL;
+  size_t len = 0;
+  zkt_assert_ok(zk_backend_attest(b, &doc, &len, ud, sizeof ud, nonce, sizeof nonce, pk, sizeof pk));
+  const uint8_t *root = NULL;
+  size_t root_len = 0;
+  zkt_assert_ok(zk_backend_mock_root_der(b, &root, &root_len));
+  zk_att_verifier *v = NULL, *aws = NULL;
+  zkt_assert_ok(zk_att_verifier_new(&v, ZK_ATT_VERIFIER_NO_AWS_ROOT));
+  zkt_assert_ok(zk_att_verifier_add_root_der(v, root, root_len));
+  zkt_assert_ok(zk_att_verifier_new(&aws, 0));
+  zk_att_policy *p = NULL;
+  zkt_assert_ok(zk_att_policy_new(&p));
+  zk_att_policy_allow_debug(p, 1); /* the mock's boot PCRs may be zero */
+  zkt_assert_ok(zk_att_policy_add_pcr(p, 16, pcr16, pcr16_len));
+  zkt_assert_ok(zk_att_policy_expect_user_data(p, ud, sizeof ud));
+  zkt_assert_ok(zk_att_policy_expect_nonce(p, nonce, sizeof nonce));
+  zkt_assert_ok(zk_att_policy_expect_public_key(p, pk, sizeof pk));
+  zk_att_policy_set_max_age(p, 60);
+  zk_att_doc *d = NULL;
+  zkt_assert_ok(zk_att_verify(v, &d, doc, len, now_ms / 1000, p, NULL));
+  assert_int_equal(zk_att_doc_timestamp_ms(d), now_ms);
+  zk_att_doc_free(d);
+  zkt_assert_status(verify_buf(aws, doc, len, now_ms / 1000, p), ZK_ERR_ATT_UNTRUSTED_ROOT);
+  zkt_assert_status(verify_buf(v, doc, len, now_ms / 1000 + 61, p), ZK_ERR_ATT_STALE);
+  zkt_report("attestation-mock-backend", 3, 3);
+  zk_att_policy_free(p);
+  zk_att_verifier_free(v);
+  zk_att_verifier_free(aws);
+  zk_free(doc);
+  zk_backend_free(b);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_builtin_root),     cmocka_unit_test(test_real_documents),
       cmocka_unit_test(test_negative_document), cmocka_unit_test(test_policy),
       cmocka_unit_test(test_parse_unverified), cmocka_unit_test(test_qos_document),
       cmocka_unit_test(test_mock_documents),   cmocka_unit_test(test_cache),
-      cmocka_unit_test(test_threads),          cmocka_unit_test(test_real_truncations),
+      cmocka_unit_test(test_threads),          cmocka_unit_test(test_mock_backend),
+      cmocka_unit_test(test_real_truncations),
       cmocka_unit_test(test_real_flips),
   };
   return zkt_run_(__FILE__, tests, sizeof tests / sizeof tests[0]);
