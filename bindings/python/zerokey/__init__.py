@@ -12,7 +12,19 @@ that no other copy exists (see "Wiping secrets" in docs/bindings.md).
 
 from __future__ import annotations
 
-from . import attestation, bundle, cose, evidence, hpke, qos, qos_manifest, qos_proof, shamir, stamp
+from . import (
+    attestation,
+    backend,
+    bundle,
+    cose,
+    evidence,
+    hpke,
+    qos,
+    qos_manifest,
+    qos_proof,
+    shamir,
+    stamp,
+)
 from ._buf import wipe
 from ._lib import LIB_PATH as library_path
 from ._lib import has as has_function
@@ -76,5 +88,5 @@ __all__ = [
     "error_class", "Curve", "Key", "PubFormat", "SigFormat", "sig_der_to_raw", "sig_raw_to_der",
     "HashAlg", "hash_len", "digest", "sha256", "sha384", "sha512", "hmac", "hmac_verify", "hkdf",
     "hkdf_extract", "hkdf_expand", "aes_gcm_seal", "aes_gcm_open", "random_bytes", "ct_equal",
-    "AES_GCM_NONCE_LEN", "AES_GCM_TAG_LEN", "attestation", "bundle", "cose", "evidence", "hpke", "qos", "qos_manifest", "qos_proof", "shamir", "stamp",
+    "AES_GCM_NONCE_LEN", "AES_GCM_TAG_LEN", "attestation", "backend", "bundle", "cose", "evidence", "hpke", "qos", "qos_manifest", "qos_proof", "shamir", "stamp",
 ]
