@@ -58,17 +58,16 @@ static void init(void) {
 }
 
 /* digest == SHA-256(input) and serialize == input */
-#define CHECK_BYTES(kind, obj, d, n)                                           \
-  do {                                                                         \
-    uint8_t dg_[32], h_[32], *ser_ = NULL;                                     \
-    size_t sl_ = 0;                                                            \
-    if (kind##_digest(obj, dg_) != ZK_OK || zk_sha256(h_, d, n) != ZK_OK ||    \
-        memcmp(dg_, h_, 32) != 0)                                              \
-      abort();                                                                 \
-    if (kind##_serialize(obj, &ser_, &sl_) != ZK_OK || sl_ != (n) ||           \
-        memcmp(ser_, d, n) != 0)                                               \
-      abort();                                                                 \
-    zk_free(ser_);                                                             \
+#define CHECK_BYTES(kind, obj, d, n)                                                          \
+  do {                                                                                        \
+    uint8_t dg_[32], h_[32], *ser_ = NULL;                                                    \
+    size_t sl_ = 0;                                                                           \
+    if (kind##_digest(obj, dg_) != ZK_OK || zk_sha256(h_, d, n) != ZK_OK ||                   \
+        memcmp(dg_, h_, 32) != 0)                                                             \
+      abort();                                                                                \
+    if (kind##_serialize(obj, &ser_, &sl_) != ZK_OK || sl_ != (n) || memcmp(ser_, d, n) != 0) \
+      abort();                                                                                \
+    zk_free(ser_);                                                                            \
   } while (0)
 
 static void ruling(const uint8_t *d, size_t n) {
@@ -82,8 +81,11 @@ static void ruling(const uint8_t *d, size_t n) {
   if (in->expires_at_ms <= in->issued_at_ms || in->organization_id == NULL ||
       in->n_policy_ids > ZK_RULING_MAX_POLICIES)
     abort();
-  zk_ruling_expect e = {.now_ms = T0 + 1000, .stamp_digest = stamp_d, .request_digest = req_d,
-                        .state_digest = nz1_d, .organization_id = "org-1"};
+  zk_ruling_expect e = {.now_ms = T0 + 1000,
+                        .stamp_digest = stamp_d,
+                        .request_digest = req_d,
+                        .state_digest = nz1_d,
+                        .organization_id = "org-1"};
   (void)zk_ruling_verify(r, policy, &e);
   zk_ruling_free(r);
 }
@@ -109,7 +111,9 @@ static void fetch(const uint8_t *d, size_t n) {
   const zk_fetch_info *in = zk_fetch_proof_get_info(r);
   if (in->status < 100 || in->status > 599) abort();
   zk_fetch_expect e = {.url = "https://example.com/.well-known/jwks.json",
-                       .body = (const uint8_t *)"{\"keys\":[]}", .body_len = 11, .now_ms = T0,
+                       .body = (const uint8_t *)"{\"keys\":[]}",
+                       .body_len = 11,
+                       .now_ms = T0,
                        .max_age_ms = 60000};
   (void)zk_fetch_proof_verify(r, fetcher, &e);
   zk_fetch_proof_free(r);
@@ -122,8 +126,8 @@ static void sigresult(const uint8_t *d, size_t n) {
     return;
   }
   CHECK_BYTES(zk_sig_result, r, d, n);
-  zk_sig_result_expect e = {.ruling_digest = ruling_d, .message = (const uint8_t *)"hello",
-                            .message_len = 5};
+  zk_sig_result_expect e = {
+      .ruling_digest = ruling_d, .message = (const uint8_t *)"hello", .message_len = 5};
   (void)zk_sig_result_verify(r, signer, &e);
   zk_sig_result_free(r);
 }
@@ -158,11 +162,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   const uint8_t *d = data + 1;
   size_t n = size - 1;
   switch (data[0] % 5) {
-    case 0: ruling(d, n); break;
-    case 1: notarization(d, n); break;
-    case 2: fetch(d, n); break;
-    case 3: sigresult(d, n); break;
-    default: chain(d, n); return 0;
+    case 0:
+      ruling(d, n);
+      break;
+    case 1:
+      notarization(d, n);
+      break;
+    case 2:
+      fetch(d, n);
+      break;
+    case 3:
+      sigresult(d, n);
+      break;
+    default:
+      chain(d, n);
+      return 0;
   }
   /* cross-type: every kind's parser sees every input */
   if (data[0] % 5 != 0) ruling(d, n);

@@ -43,7 +43,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (zk_merkle_inclusion_proof(proof, &pc, ZK_MERKLE_MAX_PROOF, (const uint8_t(*)[32])lh, n,
                                 index) != ZK_OK)
     abort();
-  if (zk_merkle_verify_inclusion(lh[index], index, n, (const uint8_t(*)[32])proof, pc, root) != ZK_OK)
+  if (zk_merkle_verify_inclusion(lh[index], index, n, (const uint8_t(*)[32])proof, pc, root) !=
+      ZK_OK)
     abort();
   if (zk_merkle_verify_inclusion(lh[index], index, n, fproof, cnt, root) == ZK_OK &&
       (cnt != pc || memcmp(fproof, proof, 32 * pc) != 0))
@@ -51,7 +52,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (zk_merkle_consistency_proof(proof, &pc, ZK_MERKLE_MAX_PROOF, (const uint8_t(*)[32])lh, n,
                                   old_size) != ZK_OK)
     abort();
-  if (zk_merkle_verify_consistency(old_size, n, old, root, (const uint8_t(*)[32])proof, pc) != ZK_OK)
+  if (zk_merkle_verify_consistency(old_size, n, old, root, (const uint8_t(*)[32])proof, pc) !=
+      ZK_OK)
     abort();
   return 0;
 }

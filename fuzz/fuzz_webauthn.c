@@ -47,8 +47,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (zk_stamp_digest(st, d) != ZK_OK || zk_sha256(h, data, size) != ZK_OK || memcmp(d, h, 32) != 0)
     abort();
   const char *origins[] = {"https://example.com"};
-  zk_stamp_verify_opts o = {.key = passkey, .now_ms = 1700000001000ull, .rp_id = "example.com",
-                            .origins = origins, .n_origins = 1};
+  zk_stamp_verify_opts o = {.key = passkey,
+                            .now_ms = 1700000001000ull,
+                            .rp_id = "example.com",
+                            .origins = origins,
+                            .n_origins = 1};
   zk_status v1 = zk_stamp_verify(st, (const uint8_t *)BODY, strlen(BODY), &o);
   o.key = edkey;
   o.flags = ZK_STAMP_REQUIRE_UV | ZK_STAMP_ALLOW_CROSS_ORIGIN;

@@ -21,16 +21,19 @@ static const uint8_t order_secp256k1[32] = {
 /* alg for the evidence profile (P-384 is not an evidence curve). */
 static int64_t ev_alg(zk_curve c) {
   switch (c) {
-    case ZK_CURVE_P256: return ZK_COSE_ALG_ES256;
-    case ZK_CURVE_SECP256K1: return ZK_COSE_ALG_ES256K;
-    case ZK_CURVE_ED25519: return ZK_COSE_ALG_EDDSA;
-    default: return 0;
+    case ZK_CURVE_P256:
+      return ZK_COSE_ALG_ES256;
+    case ZK_CURVE_SECP256K1:
+      return ZK_COSE_ALG_ES256K;
+    case ZK_CURVE_ED25519:
+      return ZK_COSE_ALG_EDDSA;
+    default:
+      return 0;
   }
 }
 
 static const uint8_t *alg_order(int64_t alg) {
-  return alg == ZK_COSE_ALG_ES256 ? order_p256
-                                  : alg == ZK_COSE_ALG_ES256K ? order_secp256k1 : NULL;
+  return alg == ZK_COSE_ALG_ES256 ? order_p256 : alg == ZK_COSE_ALG_ES256K ? order_secp256k1 : NULL;
 }
 
 /* t = n - s (s < n assumed; the caller only uses t for the comparison below). */
@@ -180,8 +183,8 @@ zk_status zki_ev_open(zki_ev *ev, const uint8_t *buf, size_t len, const char *ty
     goto fail;
   }
   size_t wl = build_protected(want_prot, alg, kid);
-  if ((s = build_envelope(&canon, &canon_len, want_prot, wl, payload, payload_len, sig,
-                          sig_len)) != ZK_OK)
+  if ((s = build_envelope(&canon, &canon_len, want_prot, wl, payload, payload_len, sig, sig_len)) !=
+      ZK_OK)
     goto fail;
   int same = canon_len == len && memcmp(canon, buf, len) == 0 && wl == prot_len &&
              memcmp(want_prot, prot, wl) == 0;
@@ -193,8 +196,8 @@ zk_status zki_ev_open(zki_ev *ev, const uint8_t *buf, size_t len, const char *ty
   memcpy(ev->kid, kid, ZK_EVIDENCE_KID_LEN);
 
   /* Payload: a deterministic-CBOR map of known text keys. */
-  zki_cbor_limits lim = {.max_len = ZK_EVIDENCE_MAX_LEN, .max_depth = 4, .max_items = 4096,
-                         .require_canonical = true};
+  zki_cbor_limits lim = {
+      .max_len = ZK_EVIDENCE_MAX_LEN, .max_depth = 4, .max_items = 4096, .require_canonical = true};
   if ((s = zki_cbor_decode(&ev->payload, payload, payload_len, &lim, NULL)) != ZK_OK) goto fail;
   if (!cbor_isa_map(ev->payload)) {
     s = ZK_ERR_TYPE;
@@ -249,8 +252,8 @@ zk_status zki_ev_check_signer(const zki_ev *ev, const zk_key *key) {
   return zk_cose_sign1_verify(ev->cose, key, NULL, 0);
 }
 
-zk_status zki_ev_seal(zki_ev *ev, const zk_key *key, const cbor_item_t *payload,
-                      const char *type, const char *const *fields, size_t n_fields) {
+zk_status zki_ev_seal(zki_ev *ev, const zk_key *key, const cbor_item_t *payload, const char *type,
+                      const char *const *fields, size_t n_fields) {
   memset(ev, 0, sizeof *ev);
   if (key == NULL || payload == NULL) return ZK_ERR_ARG;
   int64_t alg = ev_alg(zk_key_curve(key));

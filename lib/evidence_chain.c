@@ -1,5 +1,4 @@
 /* Stamp -> ruling -> signature result against a notarized state, in one call. */
-#include <jansson.h>
 #include <string.h>
 
 #include "zerokey/crypto.h"
@@ -7,18 +6,16 @@
 #include "zerokey/ruling.h"
 #include "zerokey/sig_result.h"
 #include "zk_internal.h"
+#include "zk_json.h"
 
 /* "organizationId" and "type" of the activity body (malloc'd copies). */
 static zk_status body_ids(char **org, char **type, const uint8_t *body, size_t len) {
-  json_error_t err;
+  json_t *j = NULL;
   *org = *type = NULL;
-  if (len > ZK_STAMP_MAX_BODY_JSON_LEN) return ZK_ERR_TOO_LARGE;
-  json_t *j = json_loadb((const char *)body, len, JSON_REJECT_DUPLICATES, &err);
-  if (j == NULL)
-    return json_error_code(&err) == json_error_duplicate_key ? ZK_ERR_DUPLICATE_KEY : ZK_ERR_JSON;
+  ZKI_TRY(zki_json_load_object(&j, body, len, ZK_STAMP_MAX_BODY_JSON_LEN));
   zk_status s = ZK_OK;
   const json_t *o = json_object_get(j, "organizationId"), *t = json_object_get(j, "type");
-  if (!json_is_object(j) || o == NULL || t == NULL)
+  if (o == NULL || t == NULL)
     s = ZK_ERR_MISSING_FIELD;
   else if (!json_is_string(o) || !json_is_string(t))
     s = ZK_ERR_TYPE;
@@ -95,9 +92,8 @@ static zk_status link_result(zk_evidence_chain_report *rep, const zk_evidence_tr
   zk_sig_result *r = NULL;
   zk_status s = zk_sig_result_parse(&r, c->sig_result, c->sig_result_len);
   if (s == ZK_OK) {
-    zk_sig_result_expect e = {.ruling_digest = rep->ruling_digest,
-                              .message = c->message,
-                              .message_len = c->message_len};
+    zk_sig_result_expect e = {
+        .ruling_digest = rep->ruling_digest, .message = c->message, .message_len = c->message_len};
     s = zk_sig_result_verify(r, t->signer_key, &e);
   }
   if (s == ZK_OK) s = zk_sig_result_digest(r, rep->result_digest);

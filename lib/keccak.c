@@ -24,7 +24,9 @@ static const unsigned keccak_rho[24] = {1,  3,  6,  10, 15, 21, 28, 36, 45, 55, 
 static const unsigned keccak_pi[24] = {10, 7,  11, 17, 18, 3, 5,  16, 8,  21, 24, 4,
                                        15, 23, 19, 13, 12, 2, 20, 14, 22, 9,  6,  1};
 
-static uint64_t rotl64(uint64_t x, unsigned n) { return (x << n) | (x >> (64 - n)); }
+static uint64_t rotl64(uint64_t x, unsigned n) {
+  return (x << n) | (x >> (64 - n));
+}
 
 static void keccak_f1600(uint64_t a[25]) {
   for (unsigned round = 0; round < 24; round++) {
@@ -54,7 +56,9 @@ static void xor_byte(uint64_t st[25], size_t pos, uint8_t b) {
   st[pos / 8] ^= (uint64_t)b << (8 * (pos % 8));
 }
 
-void zki_keccak256_init(zki_keccak256_ctx *c) { memset(c, 0, sizeof *c); }
+void zki_keccak256_init(zki_keccak256_ctx *c) {
+  memset(c, 0, sizeof *c);
+}
 
 void zki_keccak256_update(zki_keccak256_ctx *c, const uint8_t *p, size_t len) {
   for (size_t i = 0; i < len; i++) {

@@ -15,7 +15,8 @@ zk_status zk_merkle_leaf_hash(uint8_t out[ZK_MERKLE_HASH_LEN], const uint8_t *da
   static const uint8_t zero = 0x00;
   unsigned ol = 0;
   int ok = c != NULL && EVP_DigestInit_ex(c, EVP_sha256(), NULL) == 1 &&
-           EVP_DigestUpdate(c, &zero, 1) == 1 && (len == 0 || EVP_DigestUpdate(c, data, len) == 1) &&
+           EVP_DigestUpdate(c, &zero, 1) == 1 &&
+           (len == 0 || EVP_DigestUpdate(c, data, len) == 1) &&
            EVP_DigestFinal_ex(c, out, &ol) == 1 && ol == ZK_MERKLE_HASH_LEN;
   EVP_MD_CTX_free(c);
   if (!ok) {
@@ -82,8 +83,8 @@ static zk_status path(hash_t *proof, size_t *count, size_t cap, const hash_t *d,
   return push(proof, count, cap, h);
 }
 
-zk_status zk_merkle_inclusion_proof(hash_t *proof, size_t *count, size_t cap,
-                                    const hash_t *leaves, size_t n, size_t index) {
+zk_status zk_merkle_inclusion_proof(hash_t *proof, size_t *count, size_t cap, const hash_t *leaves,
+                                    size_t n, size_t index) {
   if (count == NULL) return ZK_ERR_ARG;
   *count = 0;
   if (proof == NULL || leaves == NULL || index >= n) return ZK_ERR_ARG;

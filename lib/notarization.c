@@ -21,7 +21,9 @@ void zk_notarization_free(zk_notarization *n) {
   free(n);
 }
 
-static int is_zero32(const uint8_t d[32]) { return memcmp(d, zero32, 32) == 0; }
+static int is_zero32(const uint8_t d[32]) {
+  return memcmp(d, zero32, 32) == 0;
+}
 
 static zk_status load_fields(zk_notarization *n) {
   zk_notarization_info *in = &n->info;
@@ -87,9 +89,8 @@ zk_status zk_notarization_next(zk_notarization **out, const zk_key *key,
   if (prev == NULL || state_digest == NULL) return ZK_ERR_ARG;
   if (prev->info.sequence == UINT64_MAX) return ZK_ERR_OVERFLOW;
   if (time_ms < prev->info.time_ms) return ZK_ERR_VALUE;
-  zk_notarization_info in = {.log_id = prev->info.log_id,
-                             .sequence = prev->info.sequence + 1,
-                             .time_ms = time_ms};
+  zk_notarization_info in = {
+      .log_id = prev->info.log_id, .sequence = prev->info.sequence + 1, .time_ms = time_ms};
   memcpy(in.prev_digest, prev->ev.digest, 32);
   memcpy(in.state_digest, state_digest, 32);
   return zk_notarization_create(out, key, &in);

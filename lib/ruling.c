@@ -80,8 +80,8 @@ zk_status zk_ruling_parse(zk_ruling **out, const uint8_t *buf, size_t len) {
   if (buf == NULL) return ZK_ERR_ARG;
   zk_ruling *r = calloc(1, sizeof *r);
   if (r == NULL) return ZK_ERR_NOMEM;
-  zk_status s = zki_ev_open(&r->ev, buf, len, ZK_RULING_TYPE, ruling_fields,
-                            ZKI_ARRAY_LEN(ruling_fields));
+  zk_status s =
+      zki_ev_open(&r->ev, buf, len, ZK_RULING_TYPE, ruling_fields, ZKI_ARRAY_LEN(ruling_fields));
   if (s == ZK_OK) s = load_fields(r);
   if (s != ZK_OK) {
     zk_ruling_free(r);
@@ -161,7 +161,9 @@ zk_status zk_ruling_serialize(const zk_ruling *r, uint8_t **out, size_t *out_len
   return zki_ev_serialize(r != NULL ? &r->ev : NULL, out, out_len);
 }
 
-const zk_ruling_info *zk_ruling_get_info(const zk_ruling *r) { return r != NULL ? &r->info : NULL; }
+const zk_ruling_info *zk_ruling_get_info(const zk_ruling *r) {
+  return r != NULL ? &r->info : NULL;
+}
 
 zk_status zk_ruling_digest(const zk_ruling *r, uint8_t out[ZK_EVIDENCE_DIGEST_LEN]) {
   return zki_ev_copy_digest(r != NULL ? &r->ev : NULL, out);

@@ -11,8 +11,8 @@ struct zk_sig_result {
   zk_sig_result_info info;
 };
 
-static const char *const sr_fields[] = {"pub", "curve", "scheme", "payload", "sig", "ruling",
-                                        "time"};
+static const char *const sr_fields[] = {"pub", "curve",  "scheme", "payload",
+                                        "sig", "ruling", "time"};
 
 static const struct {
   zk_curve curve;
@@ -71,7 +71,8 @@ static zk_status shape(zk_curve c, zk_sig_scheme s, size_t pub_len, size_t sig_l
       want_pub = 32;
       if (sig_len != 64) return ZK_ERR_VALUE;
       break;
-    default: return ZK_ERR_VALUE;
+    default:
+      return ZK_ERR_VALUE;
   }
   return ok && pub_len == want_pub ? ZK_OK : ZK_ERR_VALUE;
 }
@@ -114,7 +115,9 @@ static zk_status inner_verify(const zk_sig_result_info *in, const uint8_t *msg, 
     case ZK_SCHEME_ED25519:
       s = zk_key_verify(k, ZK_SIG_EDDSA, 0, in->signature, 64, msg, msg_len);
       break;
-    default: s = ZK_ERR_VALUE; break;
+    default:
+      s = ZK_ERR_VALUE;
+      break;
   }
   zk_key_free(k);
   if (s == ZK_ERR_SIGNATURE || s == ZK_ERR_SIG_ENCODING || s == ZK_ERR_HIGH_S)
@@ -177,8 +180,8 @@ zk_status zk_sig_result_parse(zk_sig_result **out, const uint8_t *buf, size_t le
   return ZK_OK;
 }
 
-zk_status zk_sig_result_create(zk_sig_result **out, const zk_key *key,
-                               const zk_sig_result_info *in, const uint8_t *msg, size_t msg_len) {
+zk_status zk_sig_result_create(zk_sig_result **out, const zk_key *key, const zk_sig_result_info *in,
+                               const uint8_t *msg, size_t msg_len) {
   if (out == NULL) return ZK_ERR_ARG;
   *out = NULL;
   if (key == NULL || in == NULL || in->public_key == NULL || in->signature == NULL)
@@ -189,8 +192,7 @@ zk_status zk_sig_result_create(zk_sig_result **out, const zk_key *key,
   if (m == NULL) return ZK_ERR_NOMEM;
   zk_status s = zki_ev_put_bytes(m, "pub", in->public_key, in->public_key_len);
   if (s == ZK_OK) s = zki_cbor_map_put_str(m, "curve", zki_cbor_new_text(curve_name(in->curve)));
-  if (s == ZK_OK)
-    s = zki_cbor_map_put_str(m, "scheme", zki_cbor_new_text(scheme_name(in->scheme)));
+  if (s == ZK_OK) s = zki_cbor_map_put_str(m, "scheme", zki_cbor_new_text(scheme_name(in->scheme)));
   if (s == ZK_OK) s = zki_ev_put_bytes(m, "payload", in->payload_digest, 32);
   if (s == ZK_OK) s = zki_ev_put_bytes(m, "sig", in->signature, in->signature_len);
   if (s == ZK_OK) s = zki_ev_put_bytes(m, "ruling", in->ruling_digest, 32);

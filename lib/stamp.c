@@ -2,7 +2,6 @@
  * Request stamps: X-Stamp (API keys, wallets) and X-Stamp-Webauthn (passkeys).
  * Format description and worked examples: docs/formats.md, section "Stamps".
  */
-#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +10,7 @@
 #include "zerokey/stamp.h"
 #include "zk_cbor.h"
 #include "zk_internal.h"
+#include "zk_json.h"
 #include "zk_keccak.h"
 
 #define WA_FLAG_UP 0x01u /* user present */
@@ -66,11 +66,15 @@ static zk_stamp_scheme api_scheme_from_name(const char *s, size_t len) {
 
 static zk_curve scheme_curve(zk_stamp_scheme scheme) {
   switch (scheme) {
-    case ZK_STAMP_P256: return ZK_CURVE_P256;
+    case ZK_STAMP_P256:
+      return ZK_CURVE_P256;
     case ZK_STAMP_SECP256K1:
-    case ZK_STAMP_SECP256K1_EIP191: return ZK_CURVE_SECP256K1;
-    case ZK_STAMP_ED25519: return ZK_CURVE_ED25519;
-    default: return ZK_CURVE_NONE;
+    case ZK_STAMP_SECP256K1_EIP191:
+      return ZK_CURVE_SECP256K1;
+    case ZK_STAMP_ED25519:
+      return ZK_CURVE_ED25519;
+    default:
+      return ZK_CURVE_NONE;
   }
 }
 
@@ -85,21 +89,6 @@ void zk_stamp_free(zk_stamp *st) {
 }
 
 /* ---- strict JSON helpers (jansson) ---- */
-
-/* Parse one JSON object; duplicate keys rejected; NUL in strings rejected (jansson default). */
-static zk_status json_object_load(json_t **out, const uint8_t *buf, size_t len) {
-  json_error_t err;
-  *out = NULL;
-  json_t *j = json_loadb((const char *)buf, len, JSON_REJECT_DUPLICATES, &err);
-  if (j == NULL)
-    return json_error_code(&err) == json_error_duplicate_key ? ZK_ERR_DUPLICATE_KEY : ZK_ERR_JSON;
-  if (!json_is_object(j)) {
-    json_decref(j);
-    return ZK_ERR_TYPE;
-  }
-  *out = j;
-  return ZK_OK;
-}
 
 /* Every member of obj must be one of names[]; each of names[] must be present and a string. */
 static zk_status json_exact_strings(const json_t *obj, const char *const *names, size_t n) {
@@ -155,7 +144,7 @@ zk_status zk_stamp_parse(zk_stamp **out, const char *header, size_t header_len) 
   zk_stamp *st = NULL;
   zk_status s = zki_b64url_decode_alloc(&raw, &raw_len, header, header_len);
   if (s != ZK_OK) goto done;
-  if ((s = json_object_load(&j, raw, raw_len)) != ZK_OK) goto done;
+  if ((s = zki_json_load_object(&j, raw, raw_len, ZK_STAMP_MAX_HEADER_LEN)) != ZK_OK) goto done;
   if ((s = json_exact_strings(j, names, ZKI_ARRAY_LEN(names))) != ZK_OK) goto done;
   if ((s = new_stamp(&st, header, header_len)) != ZK_OK) goto done;
 
@@ -203,8 +192,8 @@ done:
 
 /* ---- X-Stamp-Webauthn ---- */
 
-static zk_status b64url_member(uint8_t **out, size_t *out_len, const json_t *obj,
-                               const char *name, size_t min, size_t max) {
+static zk_status b64url_member(uint8_t **out, size_t *out_len, const json_t *obj, const char *name,
+                               size_t min, size_t max) {
   const json_t *m = json_object_get(obj, name);
   /* 4 base64 characters per 3 bytes: reject oversized input before decoding. */
   if (json_string_length(m) > (max / 3 + 1) * 4) return ZK_ERR_TOO_LARGE;
@@ -229,7 +218,8 @@ zk_status zk_stamp_parse_webauthn(zk_stamp **out, const char *header, size_t hea
 
   json_t *j = NULL;
   zk_stamp *st = NULL;
-  zk_status s = json_object_load(&j, (const uint8_t *)header, header_len);
+  zk_status s =
+      zki_json_load_object(&j, (const uint8_t *)header, header_len, ZK_STAMP_MAX_WEBAUTHN_LEN);
   if (s != ZK_OK) goto done;
   if ((s = json_exact_strings(j, names, ZKI_ARRAY_LEN(names))) != ZK_OK) goto done;
   if ((s = new_stamp(&st, header, header_len)) != ZK_OK) goto done;
@@ -254,8 +244,8 @@ zk_status zk_stamp_parse_webauthn(zk_stamp **out, const char *header, size_t hea
   /* authenticatorData: rpIdHash(32) | flags(1) | signCount(4, big-endian) | [extensions] */
   const uint8_t *ad = st->auth_data;
   uint8_t flags = ad[32];
-  st->sign_count = ((uint32_t)ad[33] << 24) | ((uint32_t)ad[34] << 16) |
-                   ((uint32_t)ad[35] << 8) | (uint32_t)ad[36];
+  st->sign_count = ((uint32_t)ad[33] << 24) | ((uint32_t)ad[34] << 16) | ((uint32_t)ad[35] << 8) |
+                   (uint32_t)ad[36];
   if (flags & WA_FLAG_AT) {
     s = ZK_ERR_PARSE; /* attested credential data belongs to registration, not assertions */
   } else if (flags & WA_FLAG_ED) {
@@ -299,12 +289,11 @@ zk_status zk_stamp_check_timestamp(uint64_t *timestamp_ms, const uint8_t *body, 
                                    uint64_t now_ms, uint64_t max_age_ms, uint64_t max_future_ms) {
   if (timestamp_ms != NULL) *timestamp_ms = 0;
   if (body == NULL && body_len > 0) return ZK_ERR_ARG;
-  if (body_len > ZK_STAMP_MAX_BODY_JSON_LEN) return ZK_ERR_TOO_LARGE;
   if (max_age_ms == 0) max_age_ms = ZK_STAMP_DEFAULT_MAX_AGE_MS;
   if (max_future_ms == 0) max_future_ms = ZK_STAMP_DEFAULT_MAX_FUTURE_MS;
 
   json_t *j = NULL;
-  ZKI_TRY(json_object_load(&j, body != NULL ? body : (const uint8_t *)"", body_len));
+  ZKI_TRY(zki_json_load_object(&j, body, body_len, ZK_STAMP_MAX_BODY_JSON_LEN));
   zk_status s = ZK_OK;
   uint64_t ts = 0;
   const json_t *m = json_object_get(j, "timestampMs");
@@ -326,7 +315,9 @@ zk_status zk_stamp_check_timestamp(uint64_t *timestamp_ms, const uint8_t *body, 
 
 /* keccak256("\x19Ethereum Signed Message:\n" || decimal(len) || body) */
 static void eip191_digest(uint8_t out[32], const uint8_t *body, size_t body_len) {
-  static const char prefix[] = "\x19" "Ethereum Signed Message:\n";
+  static const char prefix[] =
+      "\x19"
+      "Ethereum Signed Message:\n";
   char dec[24];
   int n = snprintf(dec, sizeof dec, "%zu", body_len);
   zki_keccak256_ctx c;
@@ -371,7 +362,9 @@ static zk_status verify_api_key(const zk_stamp *st, const uint8_t *body, size_t 
     case ZK_STAMP_ED25519:
       s = zk_key_verify(key, ZK_SIG_EDDSA, 0, st->sig, st->sig_len, body, body_len);
       break;
-    default: s = ZK_ERR_STAMP_SCHEME; break;
+    default:
+      s = ZK_ERR_STAMP_SCHEME;
+      break;
   }
   zk_key_free(imported);
   return s;
@@ -388,7 +381,8 @@ static int origin_allowed(const char *origin, size_t len, const zk_stamp_verify_
 static zk_status check_client_data(const zk_stamp *st, const uint8_t *body, size_t body_len,
                                    const zk_stamp_verify_opts *o) {
   json_t *j = NULL;
-  ZKI_TRY(json_object_load(&j, st->client_data, st->client_data_len));
+  ZKI_TRY(
+      zki_json_load_object(&j, st->client_data, st->client_data_len, ZK_STAMP_MAX_CLIENT_DATA_LEN));
   zk_status s = ZK_OK;
   uint8_t *chal = NULL;
   size_t chal_len = 0;
@@ -431,9 +425,14 @@ static zk_status verify_webauthn(const zk_stamp *st, const uint8_t *body, size_t
     return ZK_ERR_ARG;
   zk_sig_format fmt;
   switch (zk_key_curve(o->key)) {
-    case ZK_CURVE_P256: fmt = ZK_SIG_DER; break;
-    case ZK_CURVE_ED25519: fmt = ZK_SIG_EDDSA; break;
-    default: return ZK_ERR_CURVE;
+    case ZK_CURVE_P256:
+      fmt = ZK_SIG_DER;
+      break;
+    case ZK_CURVE_ED25519:
+      fmt = ZK_SIG_EDDSA;
+      break;
+    default:
+      return ZK_ERR_CURVE;
   }
   /* Signed message: authenticatorData || SHA-256(clientDataJSON). */
   uint8_t msg[ZK_STAMP_MAX_AUTH_DATA_LEN + 32];
@@ -480,8 +479,8 @@ zk_status zk_stamp_create(char **out, size_t *out_len, const zk_key *key, zk_sta
 
   uint8_t pub[ZK_P256_COMPRESSED_LEN], sig[ZK_MAX_SIG_LEN];
   size_t pub_len = sizeof pub, sig_len = sizeof sig;
-  ZKI_TRY(zk_key_export_public(key, curve == ZK_CURVE_ED25519 ? ZK_PUB_RAW : ZK_PUB_COMPRESSED,
-                               pub, &pub_len));
+  ZKI_TRY(zk_key_export_public(key, curve == ZK_CURVE_ED25519 ? ZK_PUB_RAW : ZK_PUB_COMPRESSED, pub,
+                               &pub_len));
   if (scheme == ZK_STAMP_SECP256K1_EIP191) {
     uint8_t d[32];
     eip191_digest(d, body, body_len);
@@ -494,8 +493,9 @@ zk_status zk_stamp_create(char **out, size_t *out_len, const zk_key *key, zk_sta
   zki_hex_encode(pub_hex, pub, pub_len);
   zki_hex_encode(sig_hex, sig, sig_len);
   char json[512];
-  int n = snprintf(json, sizeof json, "{\"publicKey\":\"%s\",\"scheme\":\"%s\",\"signature\":\"%s\"}",
-                   pub_hex, zk_stamp_scheme_name(scheme), sig_hex);
+  int n =
+      snprintf(json, sizeof json, "{\"publicKey\":\"%s\",\"scheme\":\"%s\",\"signature\":\"%s\"}",
+               pub_hex, zk_stamp_scheme_name(scheme), sig_hex);
   if (n < 0 || (size_t)n >= sizeof json) return ZK_ERR_INTERNAL;
   size_t enc_len = zki_b64url_len((size_t)n);
   char *enc = malloc(enc_len + 1);
@@ -527,9 +527,14 @@ zk_status zk_stamp_create_webauthn(char **out, size_t *out_len, const zk_key *ke
   if (body == NULL) body = (const uint8_t *)"";
   zk_sig_format fmt;
   switch (zk_key_curve(key)) {
-    case ZK_CURVE_P256: fmt = ZK_SIG_DER; break;
-    case ZK_CURVE_ED25519: fmt = ZK_SIG_EDDSA; break;
-    default: return ZK_ERR_CURVE;
+    case ZK_CURVE_P256:
+      fmt = ZK_SIG_DER;
+      break;
+    case ZK_CURVE_ED25519:
+      fmt = ZK_SIG_EDDSA;
+      break;
+    default:
+      return ZK_ERR_CURVE;
   }
   if (!zk_key_has_private(key)) return ZK_ERR_NO_PRIVATE_KEY;
 
@@ -611,7 +616,9 @@ const uint8_t *zk_stamp_credential_id(const zk_stamp *st, size_t *len) {
   return st->cred_id;
 }
 
-uint32_t zk_stamp_sign_count(const zk_stamp *st) { return st != NULL ? st->sign_count : 0; }
+uint32_t zk_stamp_sign_count(const zk_stamp *st) {
+  return st != NULL ? st->sign_count : 0;
+}
 
 zk_status zk_stamp_digest(const zk_stamp *st, uint8_t out[ZK_STAMP_DIGEST_LEN]) {
   if (st == NULL || out == NULL) return ZK_ERR_ARG;

@@ -23,8 +23,8 @@ typedef struct zki_ev {
  * sign it with key into the canonical envelope, then open the result exactly
  * as a verifier would (so created and parsed evidence are the same object).
  */
-zk_status zki_ev_seal(zki_ev *ev, const zk_key *key, const cbor_item_t *payload,
-                      const char *type, const char *const *fields, size_t n_fields);
+zk_status zki_ev_seal(zki_ev *ev, const zk_key *key, const cbor_item_t *payload, const char *type,
+                      const char *const *fields, size_t n_fields);
 
 /*
  * Parse evidence of the given type: canonical envelope, canonical payload map

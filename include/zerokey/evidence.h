@@ -31,9 +31,9 @@ extern "C" {
 #define ZK_EVIDENCE_DIGEST_LEN 32
 #define ZK_EVIDENCE_KID_LEN 32
 #define ZK_EVIDENCE_VERSION 1
-#define ZK_EVIDENCE_MAX_LEN 65536u   /* whole COSE message */
-#define ZK_EVIDENCE_MAX_TEXT 2048u   /* any text field (URLs included) */
-#define ZK_EVIDENCE_MAX_ID 256u      /* identifiers: organization, activity, log, policy ids */
+#define ZK_EVIDENCE_MAX_LEN 65536u /* whole COSE message */
+#define ZK_EVIDENCE_MAX_TEXT 2048u /* any text field (URLs included) */
+#define ZK_EVIDENCE_MAX_ID 256u    /* identifiers: organization, activity, log, policy ids */
 
 /*
  * kid of a key: SHA-256(SEC1 compressed point) for P-256 / secp256k1,

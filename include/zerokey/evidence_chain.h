@@ -37,7 +37,7 @@ typedef struct zk_evidence_chain {
   size_t body_len;
   const char *stamp; /* X-Stamp or X-Stamp-Webauthn header value */
   size_t stamp_len;
-  int stamp_is_webauthn; /* 0: X-Stamp, 1: X-Stamp-Webauthn */
+  int stamp_is_webauthn;       /* 0: X-Stamp, 1: X-Stamp-Webauthn */
   const uint8_t *notarization; /* the record the ruling was evaluated against */
   size_t notarization_len;
   const uint8_t *ruling;
@@ -49,14 +49,14 @@ typedef struct zk_evidence_chain {
 } zk_evidence_chain;
 
 typedef struct zk_evidence_trust {
-  const zk_key *policy_key;              /* required */
-  const zk_key *notarizer_key;           /* required */
-  const zk_key *signer_key;              /* required */
+  const zk_key *policy_key;               /* required */
+  const zk_key *notarizer_key;            /* required */
+  const zk_key *signer_key;               /* required */
   const zk_stamp_verify_opts *stamp_opts; /* required: clock, replay window, WebAuthn settings */
-  const char *log_id;                    /* optional: expected notarization log */
-  const zk_checkpoint *checkpoint;       /* optional: highest notarization accepted before */
+  const char *log_id;                     /* optional: expected notarization log */
+  const zk_checkpoint *checkpoint;        /* optional: highest notarization accepted before */
   uint64_t now_ms;
-  uint64_t notarization_max_age_ms;      /* required (> 0) */
+  uint64_t notarization_max_age_ms; /* required (> 0) */
   uint64_t max_skew_ms;
 } zk_evidence_trust;
 

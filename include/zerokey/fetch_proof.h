@@ -41,15 +41,15 @@ typedef struct zk_fetch_info {
 } zk_fetch_info;
 
 typedef struct zk_fetch_expect {
-  const char *url;          /* required: exact URL the consumer asked for */
-  const uint8_t *body;      /* required unless body_len is 0: the body the consumer holds */
+  const char *url;     /* required: exact URL the consumer asked for */
+  const uint8_t *body; /* required unless body_len is 0: the body the consumer holds */
   size_t body_len;
   uint64_t now_ms;
-  uint64_t max_age_ms;      /* required (> 0) */
+  uint64_t max_age_ms; /* required (> 0) */
   uint64_t max_skew_ms;
-  const char *method;                /* optional */
-  const uint8_t *request_digest;     /* optional */
-  const uint8_t *cert_chain_digest;  /* optional: pin the server chain */
+  const char *method;               /* optional */
+  const uint8_t *request_digest;    /* optional */
+  const uint8_t *cert_chain_digest; /* optional: pin the server chain */
 } zk_fetch_expect;
 
 typedef struct zk_fetch_proof zk_fetch_proof;

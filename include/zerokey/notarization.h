@@ -42,7 +42,7 @@ extern "C" {
 typedef struct zk_notarization_info {
   const char *log_id; /* 1..ZK_EVIDENCE_MAX_ID bytes */
   uint64_t sequence;
-  uint8_t prev_digest[ZK_EVIDENCE_DIGEST_LEN];  /* zero for sequence 0 */
+  uint8_t prev_digest[ZK_EVIDENCE_DIGEST_LEN]; /* zero for sequence 0 */
   uint8_t state_digest[ZK_EVIDENCE_DIGEST_LEN];
   uint64_t time_ms;
 } zk_notarization_info;
@@ -86,10 +86,9 @@ ZK_API ZK_WUR zk_status zk_notarization_parse(zk_notarization **out, const uint8
  *          ZK_ERR_HIGH_S, ZK_ERR_SIGNATURE, ZK_ERR_EV_STALE, ZK_ERR_EV_NOT_YET_VALID,
  *          ZK_ERR_CHAIN_LOG.
  */
-ZK_API ZK_WUR zk_status zk_notarization_verify(const zk_notarization *rec,
-                                               const zk_key *notarizer, const char *expected_log,
-                                               uint64_t now_ms, uint64_t max_age_ms,
-                                               uint64_t max_skew_ms);
+ZK_API ZK_WUR zk_status zk_notarization_verify(const zk_notarization *rec, const zk_key *notarizer,
+                                               const char *expected_log, uint64_t now_ms,
+                                               uint64_t max_age_ms, uint64_t max_skew_ms);
 
 ZK_API ZK_WUR zk_status zk_notarization_serialize(const zk_notarization *rec, uint8_t **out,
                                                   size_t *out_len);
@@ -99,7 +98,8 @@ ZK_API ZK_WUR zk_status zk_notarization_digest(const zk_notarization *rec,
 ZK_API void zk_notarization_free(zk_notarization *rec);
 
 /* Flags for zk_chain_opts.flags. */
-#define ZK_CHAIN_VERIFY_ALL 0x1u /* check every record's signature (auditors), not only the head's */
+#define ZK_CHAIN_VERIFY_ALL \
+  0x1u /* check every record's signature (auditors), not only the head's */
 
 typedef struct zk_chain_opts {
   const zk_key *notarizer;         /* required: the trusted notarizer key */
@@ -112,9 +112,9 @@ typedef struct zk_chain_opts {
 } zk_chain_opts;
 
 typedef struct zk_chain_result {
-  zk_checkpoint head;                             /* new checkpoint to store on success */
-  uint8_t state_digest[ZK_EVIDENCE_DIGEST_LEN];   /* the head's state */
-  uint64_t time_ms;                               /* the head's time */
+  zk_checkpoint head;                           /* new checkpoint to store on success */
+  uint8_t state_digest[ZK_EVIDENCE_DIGEST_LEN]; /* the head's state */
+  uint64_t time_ms;                             /* the head's time */
   size_t failed_index; /* on error: index of the offending record (n for whole-chain errors) */
 } zk_chain_result;
 

@@ -46,8 +46,8 @@ typedef struct zk_ruling_info {
 #define ZK_RULING_ACCEPT_DENY 0x1u /* return ZK_OK for a valid DENY ruling (auditors) */
 
 typedef struct zk_ruling_expect {
-  uint64_t now_ms;         /* verifier's trusted clock */
-  uint64_t max_skew_ms;    /* iat may lie this far in the future */
+  uint64_t now_ms;               /* verifier's trusted clock */
+  uint64_t max_skew_ms;          /* iat may lie this far in the future */
   const uint8_t *stamp_digest;   /* required: the stamp the caller holds */
   const uint8_t *request_digest; /* required: SHA-256 of the body the caller holds */
   const uint8_t *state_digest;   /* required: the notarization the caller trusts */

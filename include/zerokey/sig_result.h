@@ -51,8 +51,8 @@ typedef struct zk_sig_result_info {
 } zk_sig_result_info;
 
 typedef struct zk_sig_result_expect {
-  const uint8_t *ruling_digest;  /* required: the ruling the caller verified */
-  const uint8_t *public_key;     /* optional: expected key (same encoding as "pub") */
+  const uint8_t *ruling_digest; /* required: the ruling the caller verified */
+  const uint8_t *public_key;    /* optional: expected key (same encoding as "pub") */
   size_t public_key_len;
   const uint8_t *payload_digest; /* optional: expected payload digest */
   const uint8_t *message;        /* Ed25519 only, required ("" when empty): the signed message */
@@ -71,8 +71,8 @@ typedef struct zk_sig_result zk_sig_result;
  *          ZK_ERR_NO_PRIVATE_KEY, ZK_ERR_NOMEM.
  */
 ZK_API ZK_WUR zk_status zk_sig_result_create(zk_sig_result **out, const zk_key *enclave_key,
-                                             const zk_sig_result_info *info,
-                                             const uint8_t *message, size_t message_len);
+                                             const zk_sig_result_info *info, const uint8_t *message,
+                                             size_t message_len);
 /* Parse WITHOUT verifying (statuses as zk_ruling_parse). */
 ZK_API ZK_WUR zk_status zk_sig_result_parse(zk_sig_result **out, const uint8_t *buf, size_t len);
 /*

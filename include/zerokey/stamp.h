@@ -41,30 +41,30 @@ extern "C" {
 
 typedef enum zk_stamp_scheme {
   ZK_STAMP_SCHEME_NONE = 0,
-  ZK_STAMP_P256 = 1,            /* SIGNATURE_SCHEME_TK_API_P256 */
-  ZK_STAMP_SECP256K1 = 2,       /* SIGNATURE_SCHEME_TK_API_SECP256K1 */
-  ZK_STAMP_ED25519 = 3,         /* SIGNATURE_SCHEME_TK_API_ED25519 */
+  ZK_STAMP_P256 = 1,             /* SIGNATURE_SCHEME_TK_API_P256 */
+  ZK_STAMP_SECP256K1 = 2,        /* SIGNATURE_SCHEME_TK_API_SECP256K1 */
+  ZK_STAMP_ED25519 = 3,          /* SIGNATURE_SCHEME_TK_API_ED25519 */
   ZK_STAMP_SECP256K1_EIP191 = 4, /* SIGNATURE_SCHEME_TK_API_SECP256K1_EIP191 */
-  ZK_STAMP_WEBAUTHN = 5         /* X-Stamp-Webauthn (passkey) */
+  ZK_STAMP_WEBAUTHN = 5          /* X-Stamp-Webauthn (passkey) */
 } zk_stamp_scheme;
 
 /* Limits. */
-#define ZK_STAMP_MAX_HEADER_LEN 2048u            /* X-Stamp header value */
-#define ZK_STAMP_MAX_WEBAUTHN_LEN 16384u         /* X-Stamp-Webauthn header value */
-#define ZK_STAMP_MAX_CLIENT_DATA_LEN 4096u       /* decoded clientDataJSON */
-#define ZK_STAMP_MAX_AUTH_DATA_LEN 1024u         /* decoded authenticatorData */
-#define ZK_STAMP_MAX_CREDENTIAL_ID_LEN 1023u     /* WebAuthn L2 limit */
-#define ZK_STAMP_MAX_BODY_JSON_LEN (1u << 20)    /* body parsed for timestampMs */
+#define ZK_STAMP_MAX_HEADER_LEN 2048u         /* X-Stamp header value */
+#define ZK_STAMP_MAX_WEBAUTHN_LEN 16384u      /* X-Stamp-Webauthn header value */
+#define ZK_STAMP_MAX_CLIENT_DATA_LEN 4096u    /* decoded clientDataJSON */
+#define ZK_STAMP_MAX_AUTH_DATA_LEN 1024u      /* decoded authenticatorData */
+#define ZK_STAMP_MAX_CREDENTIAL_ID_LEN 1023u  /* WebAuthn L2 limit */
+#define ZK_STAMP_MAX_BODY_JSON_LEN (1u << 20) /* body parsed for timestampMs */
 #define ZK_STAMP_DIGEST_LEN 32
 
 /* Replay window defaults (used when the corresponding option is 0). */
-#define ZK_STAMP_DEFAULT_MAX_AGE_MS 3600000u   /* 1 hour, as enclaves enforce */
-#define ZK_STAMP_DEFAULT_MAX_FUTURE_MS 30000u  /* 30 s of clock skew */
+#define ZK_STAMP_DEFAULT_MAX_AGE_MS 3600000u  /* 1 hour, as enclaves enforce */
+#define ZK_STAMP_DEFAULT_MAX_FUTURE_MS 30000u /* 30 s of clock skew */
 
 /* Flags for zk_stamp_verify_opts.flags. */
-#define ZK_STAMP_NO_TIMESTAMP 0x1u        /* do not check the body timestampMs (opaque bodies) */
-#define ZK_STAMP_REQUIRE_UV 0x2u          /* WebAuthn: require the UV (user verified) flag */
-#define ZK_STAMP_ALLOW_CROSS_ORIGIN 0x4u  /* WebAuthn: accept "crossOrigin": true */
+#define ZK_STAMP_NO_TIMESTAMP 0x1u       /* do not check the body timestampMs (opaque bodies) */
+#define ZK_STAMP_REQUIRE_UV 0x2u         /* WebAuthn: require the UV (user verified) flag */
+#define ZK_STAMP_ALLOW_CROSS_ORIGIN 0x4u /* WebAuthn: accept "crossOrigin": true */
 
 typedef struct zk_stamp_verify_opts {
   /* API-key stamps: optional; when set, the stamp's publicKey must be this key
@@ -151,8 +151,8 @@ ZK_API ZK_WUR zk_status zk_stamp_parse_webauthn(zk_stamp **out, const char *head
  *   ZK_ERR_ARG (NULL stamp/opts, or a WebAuthn stamp without opts->key / rp_id).
  * In: opts is required (see zk_stamp_verify_opts).
  */
-ZK_API ZK_WUR zk_status zk_stamp_verify(const zk_stamp *stamp, const uint8_t *body,
-                                        size_t body_len, const zk_stamp_verify_opts *opts);
+ZK_API ZK_WUR zk_status zk_stamp_verify(const zk_stamp *stamp, const uint8_t *body, size_t body_len,
+                                        const zk_stamp_verify_opts *opts);
 
 /*
  * Replay-window check on its own: body must be a JSON object (duplicate keys

@@ -91,10 +91,11 @@ typedef struct {
 
 static int chain_verify(void *p) {
   chain_ctx *c = p;
-  zk_chain_opts o = {.notarizer = c->notarizer, .now_ms = 1700000000000ull + c->n * 10,
-                     .max_age_ms = 60000};
+  zk_chain_opts o = {
+      .notarizer = c->notarizer, .now_ms = 1700000000000ull + c->n * 10, .max_age_ms = 60000};
   zk_chain_result r;
-  return zk_notarization_chain_verify(&r, (const uint8_t *const *)c->rec, c->len, c->n, &o) != ZK_OK;
+  return zk_notarization_chain_verify(&r, (const uint8_t *const *)c->rec, c->len, c->n, &o) !=
+         ZK_OK;
 }
 
 static int chain_sha256(void *p) {
@@ -122,8 +123,9 @@ static void bench_stamps(void) {
   stamp_ctx c;
   memset(&c, 0, sizeof c);
   /* 1 KiB JSON activity body with a timestamp. */
-  const char *head = "{\"organizationId\":\"org-1\",\"timestampMs\":\"1700000000000\","
-                     "\"type\":\"ACTIVITY_TYPE_SIGN_RAW_PAYLOAD_V2\",\"parameters\":{\"payload\":\"";
+  const char *head =
+      "{\"organizationId\":\"org-1\",\"timestampMs\":\"1700000000000\","
+      "\"type\":\"ACTIVITY_TYPE_SIGN_RAW_PAYLOAD_V2\",\"parameters\":{\"payload\":\"";
   size_t hl = strlen(head);
   memcpy(c.body, head, hl);
   memset(c.body + hl, 'a', sizeof c.body - hl - 3);
@@ -131,7 +133,8 @@ static void bench_stamps(void) {
   uint8_t sk[32];
   memset(sk, 0x11, sizeof sk);
   if (zk_key_from_private(&c.key, ZK_CURVE_P256, sk, sizeof sk) != ZK_OK ||
-      zk_stamp_create(&c.stamp, &c.stamp_len, c.key, ZK_STAMP_P256, c.body, sizeof c.body) != ZK_OK ||
+      zk_stamp_create(&c.stamp, &c.stamp_len, c.key, ZK_STAMP_P256, c.body, sizeof c.body) !=
+          ZK_OK ||
       zk_stamp_parse(&c.parsed, c.stamp, c.stamp_len) != ZK_OK) {
     fprintf(stderr, "stamp setup failed\n");
     exit(1);

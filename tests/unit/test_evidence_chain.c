@@ -9,8 +9,12 @@
 #include "zkt_evidence.h"
 
 #define T0 1700000000000ull
-#define BODY "{\"organizationId\":\"org-1\",\"parameters\":{\"payload\":\"deadbeef\"},\"timestampMs\":\"1700000000000\",\"type\":\"ACTIVITY_TYPE_SIGN_RAW_PAYLOAD_V2\"}"
-#define BODY2 "{\"organizationId\":\"org-2\",\"parameters\":{\"payload\":\"deadbeef\"},\"timestampMs\":\"1700000000000\",\"type\":\"ACTIVITY_TYPE_SIGN_RAW_PAYLOAD_V2\"}"
+#define BODY                                                                                 \
+  "{\"organizationId\":\"org-1\",\"parameters\":{\"payload\":\"deadbeef\"},\"timestampMs\":" \
+  "\"1700000000000\",\"type\":\"ACTIVITY_TYPE_SIGN_RAW_PAYLOAD_V2\"}"
+#define BODY2                                                                                \
+  "{\"organizationId\":\"org-2\",\"parameters\":{\"payload\":\"deadbeef\"},\"timestampMs\":" \
+  "\"1700000000000\",\"type\":\"ACTIVITY_TYPE_SIGN_RAW_PAYLOAD_V2\"}"
 
 typedef struct {
   zk_key *api, *api2, *policy, *notarizer, *signer, *wallet, *rogue;
@@ -34,11 +38,13 @@ static uint8_t *nz_record(const zk_key *k, uint64_t seq, uint64_t time, uint8_t 
 }
 
 static uint8_t *make_ruling(const zk_key *k, const char *stamp, size_t stamp_len, const char *body,
-                            const uint8_t *nz, size_t nz_len, zk_ruling_decision d,
-                            uint64_t exp, size_t *len) {
-  zk_ruling_info in = {.decision = d, .organization_id = "org-1",
+                            const uint8_t *nz, size_t nz_len, zk_ruling_decision d, uint64_t exp,
+                            size_t *len) {
+  zk_ruling_info in = {.decision = d,
+                       .organization_id = "org-1",
                        .activity_type = "ACTIVITY_TYPE_SIGN_RAW_PAYLOAD_V2",
-                       .issued_at_ms = T0 + 100, .expires_at_ms = exp};
+                       .issued_at_ms = T0 + 100,
+                       .expires_at_ms = exp};
   zkt_assert_ok(zk_sha256(in.stamp_digest, (const uint8_t *)stamp, stamp_len));
   zkt_assert_ok(zk_sha256(in.request_digest, (const uint8_t *)body, strlen(body)));
   zkt_assert_ok(zk_evidence_digest(in.state_digest, nz, nz_len));
@@ -52,8 +58,8 @@ static uint8_t *make_ruling(const zk_key *k, const char *stamp, size_t stamp_len
 
 static uint8_t *make_result(const world *w, const zk_key *k, const uint8_t *ruling, size_t rl,
                             size_t *len) {
-  zk_sig_result_info in = {.curve = ZK_CURVE_SECP256K1, .scheme = ZK_SCHEME_ECDSA_RECOVERABLE,
-                           .time_ms = T0 + 200};
+  zk_sig_result_info in = {
+      .curve = ZK_CURVE_SECP256K1, .scheme = ZK_SCHEME_ECDSA_RECOVERABLE, .time_ms = T0 + 200};
   uint8_t pub[33], sig[65];
   size_t pl = sizeof pub, sl = sizeof sig;
   zkt_assert_ok(zk_key_export_public(w->wallet, ZK_PUB_COMPRESSED, pub, &pl));
@@ -105,20 +111,29 @@ static void world_free(world *w) {
 }
 
 static zk_evidence_chain chain_of(const world *w) {
-  zk_evidence_chain c = {.body = (const uint8_t *)BODY, .body_len = strlen(BODY),
-                         .stamp = w->stamp, .stamp_len = w->stamp_len,
-                         .notarization = w->nz, .notarization_len = w->nz_len,
-                         .ruling = w->ruling, .ruling_len = w->ruling_len,
-                         .sig_result = w->result, .sig_result_len = w->result_len};
+  zk_evidence_chain c = {.body = (const uint8_t *)BODY,
+                         .body_len = strlen(BODY),
+                         .stamp = w->stamp,
+                         .stamp_len = w->stamp_len,
+                         .notarization = w->nz,
+                         .notarization_len = w->nz_len,
+                         .ruling = w->ruling,
+                         .ruling_len = w->ruling_len,
+                         .sig_result = w->result,
+                         .sig_result_len = w->result_len};
   return c;
 }
 
 static zk_stamp_verify_opts sopts = {.now_ms = T0 + 1000};
 
 static zk_evidence_trust trust_of(const world *w) {
-  zk_evidence_trust t = {.policy_key = w->policy, .notarizer_key = w->notarizer,
-                         .signer_key = w->signer, .stamp_opts = &sopts, .log_id = "org-1",
-                         .now_ms = T0 + 1000, .notarization_max_age_ms = 10000,
+  zk_evidence_trust t = {.policy_key = w->policy,
+                         .notarizer_key = w->notarizer,
+                         .signer_key = w->signer,
+                         .stamp_opts = &sopts,
+                         .log_id = "org-1",
+                         .now_ms = T0 + 1000,
+                         .notarization_max_age_ms = 10000,
                          .max_skew_ms = 1000};
   return t;
 }
@@ -209,15 +224,15 @@ static void test_chain(void **state) {
   {
     char *s2;
     size_t s2l;
-    zkt_assert_ok(zk_stamp_create(&s2, &s2l, w.api2, ZK_STAMP_P256, (const uint8_t *)BODY,
-                                  strlen(BODY)));
+    zkt_assert_ok(
+        zk_stamp_create(&s2, &s2l, w.api2, ZK_STAMP_P256, (const uint8_t *)BODY, strlen(BODY)));
     cx = c;
     cx.stamp = s2, cx.stamp_len = s2l; /* valid stamp, but not the one the ruling names */
     EXPECT(&t, &cx, ZK_ERR_CHAIN_RULING, ZK_ERR_RULING_STAMP);
     zk_free(s2);
     /* a consistent stamp for another organization's body, ruling made for org-1 */
-    zkt_assert_ok(zk_stamp_create(&s2, &s2l, w.api, ZK_STAMP_P256, (const uint8_t *)BODY2,
-                                  strlen(BODY2)));
+    zkt_assert_ok(
+        zk_stamp_create(&s2, &s2l, w.api, ZK_STAMP_P256, (const uint8_t *)BODY2, strlen(BODY2)));
     x = make_ruling(w.policy, s2, s2l, BODY2, w.nz, w.nz_len, ZK_RULING_ALLOW, T0 + 60000, &xl);
     cx = c;
     cx.body = (const uint8_t *)BODY2, cx.body_len = strlen(BODY2);
@@ -226,20 +241,20 @@ static void test_chain(void **state) {
     zk_free(x);
     zk_free(s2);
   }
-  x = make_ruling(w.policy, w.stamp, w.stamp_len, BODY, w.nz, w.nz_len, ZK_RULING_DENY,
-                  T0 + 60000, &xl);
+  x = make_ruling(w.policy, w.stamp, w.stamp_len, BODY, w.nz, w.nz_len, ZK_RULING_DENY, T0 + 60000,
+                  &xl);
   cx = c;
   cx.ruling = x, cx.ruling_len = xl;
   EXPECT(&t, &cx, ZK_ERR_CHAIN_RULING, ZK_ERR_RULING_DENIED);
   zk_free(x);
-  x = make_ruling(w.policy, w.stamp, w.stamp_len, BODY, w.nz, w.nz_len, ZK_RULING_ALLOW,
-                  T0 + 1000, &xl);
+  x = make_ruling(w.policy, w.stamp, w.stamp_len, BODY, w.nz, w.nz_len, ZK_RULING_ALLOW, T0 + 1000,
+                  &xl);
   cx = c;
   cx.ruling = x, cx.ruling_len = xl;
   EXPECT(&t, &cx, ZK_ERR_CHAIN_RULING, ZK_ERR_EV_EXPIRED);
   zk_free(x);
-  x = make_ruling(w.rogue, w.stamp, w.stamp_len, BODY, w.nz, w.nz_len, ZK_RULING_ALLOW,
-                  T0 + 60000, &xl);
+  x = make_ruling(w.rogue, w.stamp, w.stamp_len, BODY, w.nz, w.nz_len, ZK_RULING_ALLOW, T0 + 60000,
+                  &xl);
   cx = c;
   cx.ruling = x, cx.ruling_len = xl;
   EXPECT(&t, &cx, ZK_ERR_CHAIN_RULING, ZK_ERR_EV_SIGNER);
@@ -311,8 +326,10 @@ static void test_chain_mutations(void **state) {
       *parts[p].p = m;
       zk_status s = zk_evidence_chain_verify(NULL, &t, &c);
       tried++;
-      if (s == parts[p].link) rejected++;
-      else fail_msg("part %zu byte %zu: got %s", p, i, zk_status_name(s));
+      if (s == parts[p].link)
+        rejected++;
+      else
+        fail_msg("part %zu byte %zu: got %s", p, i, zk_status_name(s));
       m[i] ^= 0x04;
     }
     *parts[p].p = orig;

@@ -13,7 +13,8 @@ static const char url[] = "https://www.googleapis.com/oauth2/v3/certs";
 static zk_fetch_info info(void) {
   zk_fetch_info in = {.method = "GET", .url = url, .status = 200, .time_ms = T0};
   zkt_assert_ok(zk_sha256(in.request_digest, (const uint8_t *)"", 0));
-  zkt_assert_ok(zk_sha256(in.headers_digest, (const uint8_t *)"content-type: application/json\r\n", 32));
+  zkt_assert_ok(
+      zk_sha256(in.headers_digest, (const uint8_t *)"content-type: application/json\r\n", 32));
   zkt_assert_ok(zk_sha256(in.body_digest, (const uint8_t *)body, strlen(body)));
   const uint8_t *ders[2] = {(const uint8_t *)"leaf-der", (const uint8_t *)"ca-der"};
   size_t lens[2] = {8, 6};
@@ -22,8 +23,12 @@ static zk_fetch_info info(void) {
 }
 
 static zk_fetch_expect expect(void) {
-  zk_fetch_expect e = {.url = url, .body = (const uint8_t *)body, .body_len = strlen(body),
-                       .now_ms = T0 + 5000, .max_age_ms = 60000, .max_skew_ms = 1000};
+  zk_fetch_expect e = {.url = url,
+                       .body = (const uint8_t *)body,
+                       .body_len = strlen(body),
+                       .now_ms = T0 + 5000,
+                       .max_age_ms = 60000,
+                       .max_skew_ms = 1000};
   return e;
 }
 
@@ -66,12 +71,12 @@ static void test_fetch(void **state) {
     x.request_digest = in.request_digest;
     x.cert_chain_digest = in.cert_chain_digest;
     zkt_assert_ok(zk_fetch_proof_verify(q, key, &x));
-#define FAIL(field_stmt, want)                                        \
-  do {                                                                \
-    x = e;                                                            \
-    field_stmt;                                                       \
-    zkt_assert_status(zk_fetch_proof_verify(q, key, &x), want);       \
-    cases++;                                                          \
+#define FAIL(field_stmt, want)                                  \
+  do {                                                          \
+    x = e;                                                      \
+    field_stmt;                                                 \
+    zkt_assert_status(zk_fetch_proof_verify(q, key, &x), want); \
+    cases++;                                                    \
   } while (0)
     uint8_t wrong[32];
     zkte_fill(wrong, 0x99);
@@ -81,7 +86,8 @@ static void test_fetch(void **state) {
     FAIL(x.request_digest = wrong, ZK_ERR_FETCH_REQUEST);
     FAIL(x.cert_chain_digest = wrong, ZK_ERR_FETCH_REQUEST);
     FAIL(x.body_len--, ZK_ERR_FETCH_BODY);
-    FAIL(x.body = (const uint8_t *)"{\"keys\":[{\"kid\":\"abd\",\"kty\":\"RSA\"}]}", ZK_ERR_FETCH_BODY);
+    FAIL(x.body = (const uint8_t *)"{\"keys\":[{\"kid\":\"abd\",\"kty\":\"RSA\"}]}",
+         ZK_ERR_FETCH_BODY);
     FAIL(x.body = NULL; x.body_len = 0, ZK_ERR_FETCH_BODY);
     FAIL(x.now_ms = T0 + 60001, ZK_ERR_EV_STALE);
     FAIL(x.now_ms = T0 - 1001, ZK_ERR_EV_NOT_YET_VALID);
@@ -113,17 +119,23 @@ static void test_create_and_parse_rules(void **state) {
   zk_key *key = zkte_key(ZK_CURVE_ED25519, 0x61);
   zk_fetch_proof *p = NULL;
   zk_fetch_info in = info(), x;
-  x = in; x.method = "get";
+  x = in;
+  x.method = "get";
   zkt_assert_status(zk_fetch_proof_create(&p, key, &x), ZK_ERR_VALUE);
-  x = in; x.method = "VERYLONGMETHODNAME";
+  x = in;
+  x.method = "VERYLONGMETHODNAME";
   zkt_assert_status(zk_fetch_proof_create(&p, key, &x), ZK_ERR_VALUE);
-  x = in; x.status = 99;
+  x = in;
+  x.status = 99;
   zkt_assert_status(zk_fetch_proof_create(&p, key, &x), ZK_ERR_VALUE);
-  x = in; x.status = 600;
+  x = in;
+  x.status = 600;
   zkt_assert_status(zk_fetch_proof_create(&p, key, &x), ZK_ERR_VALUE);
-  x = in; x.url = "";
+  x = in;
+  x.url = "";
   zkt_assert_status(zk_fetch_proof_create(&p, key, &x), ZK_ERR_VALUE);
-  x = in; x.url = NULL;
+  x = in;
+  x.url = NULL;
   zkt_assert_status(zk_fetch_proof_create(&p, key, &x), ZK_ERR_ARG);
   assert_null(p);
   /* A signed payload with a bad status is refused at parse. */
@@ -157,7 +169,8 @@ static void test_create_and_parse_rules(void **state) {
   const uint8_t *ders[1] = {(const uint8_t *)"x"};
   size_t lens[1] = {1}, zero[1] = {0};
   zkt_assert_status(zk_fetch_cert_chain_digest(d, ders, lens, 0), ZK_ERR_VALUE);
-  zkt_assert_status(zk_fetch_cert_chain_digest(d, ders, lens, ZK_FETCH_MAX_CERTS + 1), ZK_ERR_VALUE);
+  zkt_assert_status(zk_fetch_cert_chain_digest(d, ders, lens, ZK_FETCH_MAX_CERTS + 1),
+                    ZK_ERR_VALUE);
   zkt_assert_status(zk_fetch_cert_chain_digest(d, ders, zero, 1), ZK_ERR_ARG);
   /* single certificate: SHA-256(SHA-256(der)) */
   uint8_t h[32], hh[32];

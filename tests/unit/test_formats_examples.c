@@ -30,7 +30,9 @@
 static char *doc;
 static unsigned long checked;
 
-static char *hex(const uint8_t *p, size_t n) { return zkt_tohex(p, n); }
+static char *hex(const uint8_t *p, size_t n) {
+  return zkt_tohex(p, n);
+}
 
 /* Compare generated text with the documented block (whitespace-insensitive). */
 static void check_example(const char *name, const char *got) {
@@ -147,9 +149,9 @@ static void test_examples(void **state) {
     free(json);
   }
   static const uint8_t cred[] = {1, 2, 3, 4};
-  zkt_assert_ok(zk_stamp_create_webauthn(&wa, &wa_len, k.passkey, cred, sizeof cred,
-                                         "example.com", "https://example.com", 0x05, 1,
-                                         (const uint8_t *)BODY, strlen(BODY)));
+  zkt_assert_ok(zk_stamp_create_webauthn(&wa, &wa_len, k.passkey, cred, sizeof cred, "example.com",
+                                         "https://example.com", 0x05, 1, (const uint8_t *)BODY,
+                                         strlen(BODY)));
   check_example("x-stamp-webauthn", wa);
   uint8_t stamp_digest[32], req_digest[32];
   zkt_assert_ok(zk_sha256(stamp_digest, (const uint8_t *)stamp, stamp_len));
@@ -180,9 +182,13 @@ static void test_examples(void **state) {
 
   /* Ruling */
   const char *pol[] = {"policy-1"};
-  zk_ruling_info ri = {.decision = ZK_RULING_ALLOW, .organization_id = "org-1",
-                       .activity_type = "ACTIVITY_TYPE_SIGN_RAW_PAYLOAD_V2", .policy_ids = pol,
-                       .n_policy_ids = 1, .issued_at_ms = T0 + 500, .expires_at_ms = T0 + 300000};
+  zk_ruling_info ri = {.decision = ZK_RULING_ALLOW,
+                       .organization_id = "org-1",
+                       .activity_type = "ACTIVITY_TYPE_SIGN_RAW_PAYLOAD_V2",
+                       .policy_ids = pol,
+                       .n_policy_ids = 1,
+                       .issued_at_ms = T0 + 500,
+                       .expires_at_ms = T0 + 300000};
   memcpy(ri.stamp_digest, stamp_digest, 32);
   memcpy(ri.request_digest, req_digest, 32);
   memcpy(ri.state_digest, nd1, 32);
@@ -202,9 +208,13 @@ static void test_examples(void **state) {
   zkt_assert_ok(zk_sha256(pd, (const uint8_t *)"hello", 5));
   zkt_assert_ok(zk_key_export_public(k.wallet, ZK_PUB_COMPRESSED, wpub, &wpl));
   zkt_assert_ok(zk_key_sign_digest(k.wallet, ZK_SIG_RECOVERABLE, wsig, &wsl, pd, 32));
-  zk_sig_result_info si = {.curve = ZK_CURVE_SECP256K1, .scheme = ZK_SCHEME_ECDSA_RECOVERABLE,
-                           .public_key = wpub, .public_key_len = wpl, .signature = wsig,
-                           .signature_len = wsl, .time_ms = T0 + 800};
+  zk_sig_result_info si = {.curve = ZK_CURVE_SECP256K1,
+                           .scheme = ZK_SCHEME_ECDSA_RECOVERABLE,
+                           .public_key = wpub,
+                           .public_key_len = wpl,
+                           .signature = wsig,
+                           .signature_len = wsl,
+                           .time_ms = T0 + 800};
   memcpy(si.payload_digest, pd, 32);
   memcpy(si.ruling_digest, rd, 32);
   zk_sig_result *sr = NULL;
@@ -218,8 +228,10 @@ static void test_examples(void **state) {
   /* Fetch proof */
   static const char fbody[] = "{\"keys\":[]}";
   static const char fhdrs[] = "content-type: application/json\r\ncontent-length: 11\r\n";
-  zk_fetch_info fi = {.method = "GET", .url = "https://example.com/.well-known/jwks.json",
-                      .status = 200, .time_ms = T0 - 2000};
+  zk_fetch_info fi = {.method = "GET",
+                      .url = "https://example.com/.well-known/jwks.json",
+                      .status = 200,
+                      .time_ms = T0 - 2000};
   const uint8_t *ders[2] = {(const uint8_t *)"leaf certificate (DER)",
                             (const uint8_t *)"intermediate certificate (DER)"};
   size_t dlens[2] = {22, 30};
@@ -234,8 +246,11 @@ static void test_examples(void **state) {
   zkt_assert_ok(zk_fetch_proof_serialize(fp, &fb, &fl));
   payload_example("fetch-payload", fb, fl);
   check_hex("fetch", fb, fl);
-  zk_fetch_expect fe = {.url = fi.url, .body = (const uint8_t *)fbody, .body_len = strlen(fbody),
-                        .now_ms = T0, .max_age_ms = 60000};
+  zk_fetch_expect fe = {.url = fi.url,
+                        .body = (const uint8_t *)fbody,
+                        .body_len = strlen(fbody),
+                        .now_ms = T0,
+                        .max_age_ms = 60000};
   zkt_assert_ok(zk_fetch_proof_verify(fp, k.fetcher, &fe));
 
   /* Merkle tree over the two records */
@@ -252,16 +267,30 @@ static void test_examples(void **state) {
 
   /* The documented examples form a chain that verifies. */
   zk_stamp_verify_opts so = {.now_ms = T0 + 1000};
-  zk_evidence_trust t = {.policy_key = k.policy, .notarizer_key = k.notarizer,
-                         .signer_key = k.signer, .stamp_opts = &so, .log_id = "org-1",
-                         .now_ms = T0 + 1000, .notarization_max_age_ms = 60000};
-  zk_evidence_chain c = {.body = (const uint8_t *)BODY, .body_len = strlen(BODY), .stamp = stamp,
-                         .stamp_len = stamp_len, .notarization = nb1, .notarization_len = nl1,
-                         .ruling = rb, .ruling_len = rl, .sig_result = sb, .sig_result_len = sl};
+  zk_evidence_trust t = {.policy_key = k.policy,
+                         .notarizer_key = k.notarizer,
+                         .signer_key = k.signer,
+                         .stamp_opts = &so,
+                         .log_id = "org-1",
+                         .now_ms = T0 + 1000,
+                         .notarization_max_age_ms = 60000};
+  zk_evidence_chain c = {.body = (const uint8_t *)BODY,
+                         .body_len = strlen(BODY),
+                         .stamp = stamp,
+                         .stamp_len = stamp_len,
+                         .notarization = nb1,
+                         .notarization_len = nl1,
+                         .ruling = rb,
+                         .ruling_len = rl,
+                         .sig_result = sb,
+                         .sig_result_len = sl};
   zkt_assert_ok(zk_evidence_chain_verify(NULL, &t, &c));
   const char *origins[] = {"https://example.com"};
-  zk_stamp_verify_opts wo = {.key = k.passkey, .now_ms = T0 + 1000, .rp_id = "example.com",
-                             .origins = origins, .n_origins = 1};
+  zk_stamp_verify_opts wo = {.key = k.passkey,
+                             .now_ms = T0 + 1000,
+                             .rp_id = "example.com",
+                             .origins = origins,
+                             .n_origins = 1};
   zk_stamp *ws = NULL;
   zkt_assert_ok(zk_stamp_parse_webauthn(&ws, wa, wa_len));
   zkt_assert_ok(zk_stamp_verify(ws, (const uint8_t *)BODY, strlen(BODY), &wo));
@@ -271,7 +300,8 @@ static void test_examples(void **state) {
   zk_chain_result cres;
   zkt_assert_ok(zk_notarization_chain_verify(&cres, recs, lens, 2, &co));
 
-  if (getenv("ZK_PRINT_EXAMPLES") == NULL) printf("EXAMPLES docs/formats.md: %lu blocks match\n", checked);
+  if (getenv("ZK_PRINT_EXAMPLES") == NULL)
+    printf("EXAMPLES docs/formats.md: %lu blocks match\n", checked);
   zk_stamp_free(ws);
   zk_free(stamp);
   zk_free(wa);

@@ -12,9 +12,14 @@ typedef uint8_t hash_t[32];
 
 /* The 8 leaves and tree heads of the Certificate Transparency reference tests
  * (RFC 6962 hashing, identical in RFC 9162). */
-static const char *const ct_leaves[8] = {"",         "00",       "10",
-                                         "2021",     "3031",     "40414243",
-                                         "5051525354555657", "606162636465666768696a6b6c6d6e6f"};
+static const char *const ct_leaves[8] = {"",
+                                         "00",
+                                         "10",
+                                         "2021",
+                                         "3031",
+                                         "40414243",
+                                         "5051525354555657",
+                                         "606162636465666768696a6b6c6d6e6f"};
 static const char *const ct_roots[8] = {
     "6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d",
     "fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125",
@@ -44,8 +49,10 @@ static void test_ct_roots(void **state) {
     zkt_assert_ok(zk_merkle_root(root, (const hash_t *)lh, n));
     char *h = zkt_tohex(root, 32);
     run++;
-    if (strcmp(h, ct_roots[n - 1]) == 0) ok++;
-    else fprintf(stderr, "size %zu: %s\n", n, h);
+    if (strcmp(h, ct_roots[n - 1]) == 0)
+      ok++;
+    else
+      fprintf(stderr, "size %zu: %s\n", n, h);
     free(h);
   }
   /* Empty tree = SHA-256(""). */
@@ -58,7 +65,8 @@ static void test_ct_roots(void **state) {
   /* Audit path of leaf 0 in the 8-leaf tree (CT reference test). */
   hash_t proof[ZK_MERKLE_MAX_PROOF];
   size_t cnt;
-  zkt_assert_ok(zk_merkle_inclusion_proof(proof, &cnt, ZK_MERKLE_MAX_PROOF, (const hash_t *)lh, 8, 0));
+  zkt_assert_ok(
+      zk_merkle_inclusion_proof(proof, &cnt, ZK_MERKLE_MAX_PROOF, (const hash_t *)lh, 8, 0));
   assert_int_equal(cnt, 3);
   const char *want[3] = {"96a296d224f285c67bee93c30f8a309157f0daa35dc5b87e410b78630a09cfc7",
                          "5f083f0a1a33ca076a95279832580db3e0ef4584bdff1f54c8a360f50de3031e",
@@ -90,33 +98,41 @@ static void test_exhaustive(void **state) {
   size_t cnt;
   for (size_t n = 1; n <= N; n++) {
     for (size_t i = 0; i < n; i++) {
-      zkt_assert_ok(zk_merkle_inclusion_proof(proof, &cnt, ZK_MERKLE_MAX_PROOF, (const hash_t *)lh, n, i));
+      zkt_assert_ok(
+          zk_merkle_inclusion_proof(proof, &cnt, ZK_MERKLE_MAX_PROOF, (const hash_t *)lh, n, i));
       zkt_assert_ok(zk_merkle_verify_inclusion(lh[i], i, n, (const hash_t *)proof, cnt, roots[n]));
       good++;
-#define REJ(expr)                                                     \
-  do {                                                                \
-    tried++;                                                          \
-    if ((expr) == ZK_ERR_MERKLE_PROOF) rejected++;                    \
-    else fail_msg("accepted: n=%zu i=%zu: %s", n, i, #expr);          \
+#define REJ(expr)                                         \
+  do {                                                    \
+    tried++;                                              \
+    if ((expr) == ZK_ERR_MERKLE_PROOF)                    \
+      rejected++;                                         \
+    else                                                  \
+      fail_msg("accepted: n=%zu i=%zu: %s", n, i, #expr); \
   } while (0)
       for (size_t p = 0; p < cnt; p++) {
         proof[p][p % 32] ^= 1;
         REJ(zk_merkle_verify_inclusion(lh[i], i, n, (const hash_t *)proof, cnt, roots[n]));
         proof[p][p % 32] ^= 1;
       }
-      if (n > 1) REJ(zk_merkle_verify_inclusion(lh[i], (i + 1) % n, n, (const hash_t *)proof, cnt, roots[n]));
+      if (n > 1)
+        REJ(zk_merkle_verify_inclusion(lh[i], (i + 1) % n, n, (const hash_t *)proof, cnt,
+                                       roots[n]));
       /* (A larger claimed size with the same root can verify when the path shape
        * is identical: size and root come together in a signed tree head.) */
       REJ(zk_merkle_verify_inclusion(lh[i], n, n, (const hash_t *)proof, cnt, roots[n]));
       REJ(zk_merkle_verify_inclusion(lh[(i + 1) % N], i, n, (const hash_t *)proof, cnt, roots[n]));
       REJ(zk_merkle_verify_inclusion(lh[i], i, n, (const hash_t *)proof, cnt, roots[n - 1]));
-      if (cnt > 0) REJ(zk_merkle_verify_inclusion(lh[i], i, n, (const hash_t *)proof, cnt - 1, roots[n]));
+      if (cnt > 0)
+        REJ(zk_merkle_verify_inclusion(lh[i], i, n, (const hash_t *)proof, cnt - 1, roots[n]));
       memcpy(proof[cnt], lh[0], 32);
       REJ(zk_merkle_verify_inclusion(lh[i], i, n, (const hash_t *)proof, cnt + 1, roots[n]));
     }
     for (size_t m = 0; m <= n; m++) {
-      zkt_assert_ok(zk_merkle_consistency_proof(proof, &cnt, ZK_MERKLE_MAX_PROOF, (const hash_t *)lh, n, m));
-      zkt_assert_ok(zk_merkle_verify_consistency(m, n, roots[m], roots[n], (const hash_t *)proof, cnt));
+      zkt_assert_ok(
+          zk_merkle_consistency_proof(proof, &cnt, ZK_MERKLE_MAX_PROOF, (const hash_t *)lh, n, m));
+      zkt_assert_ok(
+          zk_merkle_verify_consistency(m, n, roots[m], roots[n], (const hash_t *)proof, cnt));
       good++;
       size_t i = m;
       if (m == 0) continue;
@@ -128,7 +144,9 @@ static void test_exhaustive(void **state) {
       if (m < n) {
         REJ(zk_merkle_verify_consistency(m, n, roots[m - 1], roots[n], (const hash_t *)proof, cnt));
         REJ(zk_merkle_verify_consistency(m, n, roots[m], roots[n - 1], (const hash_t *)proof, cnt));
-        if (m > 1) REJ(zk_merkle_verify_consistency(m - 1, n, roots[m], roots[n], (const hash_t *)proof, cnt));
+        if (m > 1)
+          REJ(zk_merkle_verify_consistency(m - 1, n, roots[m], roots[n], (const hash_t *)proof,
+                                           cnt));
         REJ(zk_merkle_verify_consistency(m, n, roots[m], roots[n], (const hash_t *)proof, cnt - 1));
         memcpy(proof[cnt], lh[0], 32);
         REJ(zk_merkle_verify_consistency(m, n, roots[m], roots[n], (const hash_t *)proof, cnt + 1));
@@ -143,16 +161,20 @@ static void test_exhaustive(void **state) {
   }
   /* Argument checks and limits. */
   size_t c2;
-  zkt_assert_status(zk_merkle_inclusion_proof(proof, &c2, 64, (const hash_t *)lh, 4, 4), ZK_ERR_ARG);
+  zkt_assert_status(zk_merkle_inclusion_proof(proof, &c2, 64, (const hash_t *)lh, 4, 4),
+                    ZK_ERR_ARG);
   zkt_assert_status(zk_merkle_inclusion_proof(proof, &c2, 1, (const hash_t *)lh, 8, 0),
                     ZK_ERR_BUFFER_TOO_SMALL);
   assert_int_equal(c2, 0);
-  zkt_assert_status(zk_merkle_consistency_proof(proof, &c2, 64, (const hash_t *)lh, 4, 5), ZK_ERR_ARG);
+  zkt_assert_status(zk_merkle_consistency_proof(proof, &c2, 64, (const hash_t *)lh, 4, 5),
+                    ZK_ERR_ARG);
   zkt_assert_status(zk_merkle_verify_inclusion(lh[0], 0, 1, NULL, 0, NULL), ZK_ERR_ARG);
-  zkt_assert_status(zk_merkle_verify_inclusion(lh[0], 0, 2, (const hash_t *)proof, ZK_MERKLE_MAX_PROOF + 1, roots[2]),
+  zkt_assert_status(zk_merkle_verify_inclusion(lh[0], 0, 2, (const hash_t *)proof,
+                                               ZK_MERKLE_MAX_PROOF + 1, roots[2]),
                     ZK_ERR_MERKLE_PROOF);
   printf("MERKLE valid proofs: %lu\n", good);
-  zkt_report_mutations("merkle proofs (element flips, wrong index/size/root, length)", tried, rejected);
+  zkt_report_mutations("merkle proofs (element flips, wrong index/size/root, length)", tried,
+                       rejected);
   assert_int_equal(tried, rejected);
 }
 

@@ -97,7 +97,9 @@ static uint8_t *forge(const zk_key *key, const zk_key *kid_key, const zk_notariz
   return out;
 }
 
-static void digest_of(uint8_t d[32], const uint8_t *b, size_t l) { zkt_assert_ok(zk_evidence_digest(d, b, l)); }
+static void digest_of(uint8_t d[32], const uint8_t *b, size_t l) {
+  zkt_assert_ok(zk_evidence_digest(d, b, l));
+}
 
 static void test_valid_chain(void **state) {
   (void)state;
@@ -131,10 +133,12 @@ static void test_valid_chain(void **state) {
   zk_notarization *r = NULL;
   zkt_assert_ok(zk_notarization_parse(&r, c.b[3], c.l[3]));
   zkt_assert_ok(zk_notarization_verify(r, notarizer, "org-1", T0 + 3000, 1, 0));
-  zkt_assert_status(zk_notarization_verify(r, notarizer, "org-1", T0 + 3002, 1, 0), ZK_ERR_EV_STALE);
+  zkt_assert_status(zk_notarization_verify(r, notarizer, "org-1", T0 + 3002, 1, 0),
+                    ZK_ERR_EV_STALE);
   zkt_assert_status(zk_notarization_verify(r, notarizer, "org-1", T0 + 2000, 60000, 999),
                     ZK_ERR_EV_NOT_YET_VALID);
-  zkt_assert_status(zk_notarization_verify(r, notarizer, "org-2", T0 + 3000, 1, 0), ZK_ERR_CHAIN_LOG);
+  zkt_assert_status(zk_notarization_verify(r, notarizer, "org-2", T0 + 3000, 1, 0),
+                    ZK_ERR_CHAIN_LOG);
   zkt_assert_status(zk_notarization_verify(r, other, NULL, T0 + 3000, 1, 0), ZK_ERR_EV_SIGNER);
   zkt_assert_status(zk_notarization_verify(r, notarizer, NULL, T0 + 3000, 0, 0), ZK_ERR_ARG);
   const zk_notarization_info *in = zk_notarization_get_info(r);
@@ -155,21 +159,21 @@ static void test_chain_failures(void **state) {
   const uint8_t *b[NREC + 4];
   size_t l[NREC + 4];
   unsigned long cases = 0;
-#define EXPECT(n_, want, idx)                                                          \
-  do {                                                                                 \
-    zk_status s_ = verify(b, l, (n_), &o, &res);                                       \
-    if (s_ != (want))                                                                  \
-      fail_msg("line %d: got %s want %s", __LINE__, zk_status_name(s_), zk_status_name(want)); \
-    if ((size_t)(idx) != res.failed_index)                                             \
+#define EXPECT(n_, want, idx)                                                                    \
+  do {                                                                                           \
+    zk_status s_ = verify(b, l, (n_), &o, &res);                                                 \
+    if (s_ != (want))                                                                            \
+      fail_msg("line %d: got %s want %s", __LINE__, zk_status_name(s_), zk_status_name(want));   \
+    if ((size_t)(idx) != res.failed_index)                                                       \
       fail_msg("line %d: failed_index %zu want %zu", __LINE__, res.failed_index, (size_t)(idx)); \
-    assert_int_equal(res.head.sequence, 0);                                            \
-    cases++;                                                                           \
+    assert_int_equal(res.head.sequence, 0);                                                      \
+    cases++;                                                                                     \
   } while (0)
-#define RESET()                                  \
-  do {                                           \
-    memcpy(b, c.b, sizeof(uint8_t *) * NREC);    \
-    memcpy(l, c.l, sizeof(size_t) * NREC);       \
-    o = opts();                                  \
+#define RESET()                               \
+  do {                                        \
+    memcpy(b, c.b, sizeof(uint8_t *) * NREC); \
+    memcpy(l, c.l, sizeof(size_t) * NREC);    \
+    o = opts();                               \
   } while (0)
 
   /* gap: record 5 missing */
@@ -445,7 +449,7 @@ static void test_merkle_over_log(void **state) {
   (void)state;
   chain_t c;
   build(&c, notarizer, NREC);
-  uint8_t (*lh)[32] = calloc(NREC, 32);
+  uint8_t(*lh)[32] = calloc(NREC, 32);
   for (size_t i = 0; i < NREC; i++) zkt_assert_ok(zk_merkle_leaf_hash(lh[i], c.b[i], c.l[i]));
   uint8_t root[32], old_root[32], proof[ZK_MERKLE_MAX_PROOF][32];
   size_t cnt;
@@ -456,11 +460,13 @@ static void test_merkle_over_log(void **state) {
                                             (const uint8_t(*)[32])lh, NREC, i));
     uint8_t leaf[32];
     zkt_assert_ok(zk_merkle_leaf_hash(leaf, c.b[i], c.l[i]));
-    zkt_assert_ok(zk_merkle_verify_inclusion(leaf, i, NREC, (const uint8_t(*)[32])proof, cnt, root));
+    zkt_assert_ok(
+        zk_merkle_verify_inclusion(leaf, i, NREC, (const uint8_t(*)[32])proof, cnt, root));
   }
   zkt_assert_ok(zk_merkle_consistency_proof(proof, &cnt, ZK_MERKLE_MAX_PROOF,
                                             (const uint8_t(*)[32])lh, NREC, 10));
-  zkt_assert_ok(zk_merkle_verify_consistency(10, NREC, old_root, root, (const uint8_t(*)[32])proof, cnt));
+  zkt_assert_ok(
+      zk_merkle_verify_consistency(10, NREC, old_root, root, (const uint8_t(*)[32])proof, cnt));
   free(lh);
   drop(&c);
 }
@@ -468,10 +474,8 @@ static void test_merkle_over_log(void **state) {
 int main(void) {
   setup(NULL);
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_valid_chain),
-      cmocka_unit_test(test_chain_failures),
-      cmocka_unit_test(test_mutations),
-      cmocka_unit_test(test_create_misuse),
+      cmocka_unit_test(test_valid_chain),     cmocka_unit_test(test_chain_failures),
+      cmocka_unit_test(test_mutations),       cmocka_unit_test(test_create_misuse),
       cmocka_unit_test(test_merkle_over_log),
   };
   int rc = zkt_run_(__FILE__, tests, ZKI_ARRAY_LEN(tests));

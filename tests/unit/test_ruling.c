@@ -41,8 +41,10 @@ static zk_status check(const uint8_t *buf, size_t len, void *vctx) {
   check_ctx *c = vctx;
   zk_ruling *r = NULL;
   zk_status s = zk_ruling_parse(&r, buf, len);
-  if (s == ZK_OK) s = zk_ruling_verify(r, c->key, c->e);
-  else assert_null(r);
+  if (s == ZK_OK)
+    s = zk_ruling_verify(r, c->key, c->e);
+  else
+    assert_null(r);
   zk_ruling_free(r);
   return s;
 }
@@ -196,8 +198,8 @@ static void test_create_misuse(void **state) {
 /* Hand-made payloads (deterministic CBOR built here), signed by the right key. */
 static uint8_t *payload_with(const zk_key *key, const char *drop, const char *add_key,
                              cbor_item_t *add_val, size_t *out_len) {
-  const char *names[] = {"type", "v", "decision", "org", "activity", "stamp", "request",
-                         "state", "policies", "iat", "exp"};
+  const char *names[] = {"type",    "v",     "decision", "org", "activity", "stamp",
+                         "request", "state", "policies", "iat", "exp"};
   uint8_t d[32];
   zkte_fill(d, 0xa1);
   cbor_item_t *m = cbor_new_indefinite_map();
@@ -206,15 +208,33 @@ static uint8_t *payload_with(const zk_key *key, const char *drop, const char *ad
     if (add_key != NULL && strcmp(add_key, names[i]) == 0) continue; /* replaced */
     cbor_item_t *v;
     switch (i) {
-      case 0: v = zki_cbor_new_text(ZK_RULING_TYPE); break;
-      case 1: v = cbor_build_uint8(1); break;
-      case 2: v = zki_cbor_new_text("ALLOW"); break;
-      case 3: v = zki_cbor_new_text("org-1"); break;
-      case 4: v = zki_cbor_new_text("A"); break;
-      case 8: v = cbor_new_definite_array(0); break;
-      case 9: v = cbor_build_uint64(1000); break;
-      case 10: v = cbor_build_uint64(2000); break;
-      default: v = zki_cbor_new_bytes(d, 32); break;
+      case 0:
+        v = zki_cbor_new_text(ZK_RULING_TYPE);
+        break;
+      case 1:
+        v = cbor_build_uint8(1);
+        break;
+      case 2:
+        v = zki_cbor_new_text("ALLOW");
+        break;
+      case 3:
+        v = zki_cbor_new_text("org-1");
+        break;
+      case 4:
+        v = zki_cbor_new_text("A");
+        break;
+      case 8:
+        v = cbor_new_definite_array(0);
+        break;
+      case 9:
+        v = cbor_build_uint64(1000);
+        break;
+      case 10:
+        v = cbor_build_uint64(2000);
+        break;
+      default:
+        v = zki_cbor_new_bytes(d, 32);
+        break;
     }
     zkt_assert_ok(zki_cbor_map_put_str(m, names[i], v));
   }
@@ -278,7 +298,10 @@ static void test_strict_parse(void **state) {
     zkt_assert_status(zk_ruling_parse(&r, b, len), ZK_ERR_NONCANONICAL);
     free(b);
     /* {"v": 1 (as 18 01), "type": "zk.ruling"} */
-    b = zkte_sign_hex(key, "a26176180164747970656" "97a6b2e72756c696e67", &len);
+    b = zkte_sign_hex(key,
+                      "a26176180164747970656"
+                      "97a6b2e72756c696e67",
+                      &len);
     zkt_assert_status(zk_ruling_parse(&r, b, len), ZK_ERR_NONCANONICAL);
     free(b);
     b = zkte_sign_hex(key, "83010203", &len);
@@ -305,8 +328,8 @@ static void test_strict_parse(void **state) {
     /* no kid */
     uint8_t *nokid = NULL;
     size_t nl;
-    zkt_assert_ok(zk_cose_sign1_create(&nokid, &nl, key, NULL, 0, (const uint8_t *)"\xa0", 1,
-                                       NULL, 0, ZK_COSE_TAGGED));
+    zkt_assert_ok(zk_cose_sign1_create(&nokid, &nl, key, NULL, 0, (const uint8_t *)"\xa0", 1, NULL,
+                                       0, ZK_COSE_TAGGED));
     zkt_assert_status(zk_ruling_parse(&r, nokid, nl), ZK_ERR_COSE_KID);
     zk_free(nokid);
     free(good);

@@ -68,8 +68,12 @@ static void test_all_schemes(void **state) {
     size_t pub_len, sig_len, pub2_len, sig2_len;
     inner_sign(c, wallet, pub, &pub_len, sig, &sig_len, digest);
     inner_sign(c, wallet2, pub2, &pub2_len, sig2, &sig2_len, d2);
-    zk_sig_result_info in = {.curve = c->curve, .scheme = c->scheme, .public_key = pub,
-                             .public_key_len = pub_len, .signature = sig, .signature_len = sig_len,
+    zk_sig_result_info in = {.curve = c->curve,
+                             .scheme = c->scheme,
+                             .public_key = pub,
+                             .public_key_len = pub_len,
+                             .signature = sig,
+                             .signature_len = sig_len,
                              .time_ms = T0};
     memcpy(in.payload_digest, digest, 32);
     memcpy(in.ruling_digest, ruling, 32);
@@ -158,9 +162,13 @@ static void test_all_schemes(void **state) {
     size_t pl, sl;
     inner_sign(&combos[4], w, pub, &pl, sig, &sl, d);
     sig[64] ^= 1;
-    zk_sig_result_info in = {.curve = ZK_CURVE_SECP256K1, .scheme = ZK_SCHEME_ECDSA_RECOVERABLE,
-                             .public_key = pub, .public_key_len = pl, .signature = sig,
-                             .signature_len = sl, .time_ms = T0};
+    zk_sig_result_info in = {.curve = ZK_CURVE_SECP256K1,
+                             .scheme = ZK_SCHEME_ECDSA_RECOVERABLE,
+                             .public_key = pub,
+                             .public_key_len = pl,
+                             .signature = sig,
+                             .signature_len = sl,
+                             .time_ms = T0};
     memcpy(in.payload_digest, d, 32);
     zk_sig_result *r = NULL;
     zkt_assert_status(zk_sig_result_create(&r, enclave, &in, NULL, 0), ZK_ERR_RESULT_SIGNATURE);

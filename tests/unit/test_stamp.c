@@ -13,8 +13,8 @@
 static const zk_stamp_verify_opts no_ts = {.flags = ZK_STAMP_NO_TIMESTAMP};
 
 /* Parse + verify an X-Stamp header (string) over body. */
-static zk_status xstamp_check(const char *hdr, size_t hdr_len, const uint8_t *body,
-                              size_t body_len, const zk_stamp_verify_opts *o) {
+static zk_status xstamp_check(const char *hdr, size_t hdr_len, const uint8_t *body, size_t body_len,
+                              const zk_stamp_verify_opts *o) {
   zk_stamp *st = NULL;
   zk_status s = zk_stamp_parse(&st, hdr, hdr_len);
   if (s == ZK_OK) {
@@ -46,9 +46,9 @@ static zk_key *fixture_p256(void) {
 }
 
 /* Every single-byte flip and every truncation of hdr must be rejected. */
-static void mutate_header(const char *suite, const char *hdr, const uint8_t *body,
-                          size_t body_len, const zk_stamp_verify_opts *o, int webauthn,
-                          unsigned long *tried, unsigned long *rejected) {
+static void mutate_header(const char *suite, const char *hdr, const uint8_t *body, size_t body_len,
+                          const zk_stamp_verify_opts *o, int webauthn, unsigned long *tried,
+                          unsigned long *rejected) {
   size_t n = strlen(hdr);
   char *m = malloc(n + 1);
   assert_non_null(m);
@@ -91,22 +91,26 @@ static void mutate_header(const char *suite, const char *hdr, const uint8_t *bod
     if (s == ZK_OK) s = zk_stamp_verify(st, body, body_len, o);
     zk_stamp_free(st);
     (*tried)++;
-    if (s != ZK_OK) (*rejected)++;
-    else fail_msg("%s: truncation to %zu accepted", suite, t);
+    if (s != ZK_OK)
+      (*rejected)++;
+    else
+      fail_msg("%s: truncation to %zu accepted", suite, t);
   }
   free(m);
 }
 
 /* Every single-byte flip of the body must be rejected. */
-static void mutate_body(const char *suite, const zk_stamp *st, const uint8_t *body,
-                        size_t body_len, const zk_stamp_verify_opts *o, unsigned long *tried,
+static void mutate_body(const char *suite, const zk_stamp *st, const uint8_t *body, size_t body_len,
+                        const zk_stamp_verify_opts *o, unsigned long *tried,
                         unsigned long *rejected) {
   uint8_t *b = zki_memdup(body, body_len);
   for (size_t i = 0; i < body_len; i++) {
     b[i] ^= 0x01;
     (*tried)++;
-    if (zk_stamp_verify(st, b, body_len, o) != ZK_OK) (*rejected)++;
-    else fail_msg("%s: body flip at %zu accepted", suite, i);
+    if (zk_stamp_verify(st, b, body_len, o) != ZK_OK)
+      (*rejected)++;
+    else
+      fail_msg("%s: body flip at %zu accepted", suite, i);
     b[i] ^= 0x01;
   }
   free(b);
@@ -131,8 +135,8 @@ static void test_turnkey_vectors(void **state) {
     char *hdr = NULL;
     size_t hdr_len = 0;
     run++;
-    zkt_assert_ok(zk_stamp_create(&hdr, &hdr_len, p256, ZK_STAMP_P256, (const uint8_t *)body,
-                                  strlen(body)));
+    zkt_assert_ok(
+        zk_stamp_create(&hdr, &hdr_len, p256, ZK_STAMP_P256, (const uint8_t *)body, strlen(body)));
     assert_string_equal(hdr, want);
     zk_stamp *st = NULL;
     zkt_assert_ok(zk_stamp_parse(&st, want, strlen(want)));
@@ -187,7 +191,10 @@ static void test_turnkey_vectors(void **state) {
     assert_int_equal(rsv_len, 65);
     rsv[64] = (uint8_t)(rsv[64] - 27); /* Ethereum v = 27/28 */
     char msg[128];
-    int mn = snprintf(msg, sizeof msg, "\x19" "Ethereum Signed Message:\n%zu%s", strlen(body), body);
+    int mn = snprintf(msg, sizeof msg,
+                      "\x19"
+                      "Ethereum Signed Message:\n%zu%s",
+                      strlen(body), body);
     uint8_t d[32];
     zki_keccak256(d, (const uint8_t *)msg, (size_t)mn);
     zk_key *rec = NULL;
@@ -219,7 +226,8 @@ static void test_turnkey_vectors(void **state) {
     char json[400], *b64 = NULL;
     snprintf(json, sizeof json,
              "{\"publicKey\":\"%s\",\"scheme\":\"SIGNATURE_SCHEME_TK_API_SECP256K1\","
-             "\"signature\":\"%s\"}", pubhex, sighex);
+             "\"signature\":\"%s\"}",
+             pubhex, sighex);
     b64 = malloc(zki_b64url_len(strlen(json)) + 1);
     zki_b64url_encode(b64, (const uint8_t *)json, strlen(json));
     zkt_assert_status(xstamp_check(b64, strlen(b64), (const uint8_t *)body, strlen(body), &no_ts),
@@ -244,8 +252,8 @@ static void test_turnkey_vectors(void **state) {
     run++;
     char *hdr = NULL;
     size_t hdr_len;
-    zkt_assert_ok(zk_stamp_create(&hdr, &hdr_len, k, ZK_STAMP_ED25519, (const uint8_t *)body,
-                                  strlen(body)));
+    zkt_assert_ok(
+        zk_stamp_create(&hdr, &hdr_len, k, ZK_STAMP_ED25519, (const uint8_t *)body, strlen(body)));
     assert_string_equal(hdr, want);
     zk_stamp *st = NULL;
     zkt_assert_ok(zk_stamp_parse(&st, want, strlen(want)));
@@ -255,8 +263,7 @@ static void test_turnkey_vectors(void **state) {
     char *sg = zkt_tohex(zk_stamp_signature(st, &sl), 64);
     assert_string_equal(sg, zkt_jstr(v, "signature_hex_DERIVED"));
     zkt_assert_ok(zk_stamp_verify(st, (const uint8_t *)body, strlen(body), &no_ts));
-    mutate_body("ed25519 body", st, (const uint8_t *)body, strlen(body), &no_ts, &tried,
-                &rejected);
+    mutate_body("ed25519 body", st, (const uint8_t *)body, strlen(body), &no_ts, &tried, &rejected);
     mutate_header("ed25519 header", want, (const uint8_t *)body, strlen(body), &no_ts, 0, &tried,
                   &rejected);
     ok++;
@@ -272,7 +279,8 @@ static void test_turnkey_vectors(void **state) {
     json_t *v = json_object_get(j, "webauthn_challenge");
     const char *pairs[2][2] = {
         {zkt_jstr(v, "docs_example_body_as_originally_published"), zkt_jstr(v, "docs_challenge")},
-        {zkt_jstr(v, "corrected_body_with_closing_brace"), zkt_jstr(v, "corrected_body_challenge")}};
+        {zkt_jstr(v, "corrected_body_with_closing_brace"),
+         zkt_jstr(v, "corrected_body_challenge")}};
     for (int i = 0; i < 2; i++) {
       run++;
       uint8_t h[32];
@@ -284,12 +292,15 @@ static void test_turnkey_vectors(void **state) {
       char *hdr = NULL;
       size_t hdr_len;
       static const uint8_t cred[] = {1, 2, 3, 4};
-      zkt_assert_ok(zk_stamp_create_webauthn(&hdr, &hdr_len, p256, cred, sizeof cred,
-                                             "example.com", "https://example.com", 0x05, 7,
+      zkt_assert_ok(zk_stamp_create_webauthn(&hdr, &hdr_len, p256, cred, sizeof cred, "example.com",
+                                             "https://example.com", 0x05, 7,
                                              (const uint8_t *)pairs[i][0], strlen(pairs[i][0])));
       const char *origins[] = {"https://example.com"};
-      zk_stamp_verify_opts o = {.key = p256, .flags = ZK_STAMP_NO_TIMESTAMP,
-                                .rp_id = "example.com", .origins = origins, .n_origins = 1};
+      zk_stamp_verify_opts o = {.key = p256,
+                                .flags = ZK_STAMP_NO_TIMESTAMP,
+                                .rp_id = "example.com",
+                                .origins = origins,
+                                .n_origins = 1};
       zk_stamp *st = NULL;
       zkt_assert_ok(zk_stamp_parse_webauthn(&st, hdr, hdr_len));
       zkt_assert_ok(zk_stamp_verify(st, (const uint8_t *)pairs[i][0], strlen(pairs[i][0]), &o));
@@ -331,7 +342,7 @@ static zk_status parse_json_stamp(const char *json) {
 }
 
 #define PUB "02f739f8c77b32f4d5f13265861febd76e7a9c61a1140d296b8c16302508870316"
-#define SIG                                                                                    \
+#define SIG                                                                                  \
   "3046022100b9d0146ae33c9b5b8905a910d916845525aea5c0d96f15be05731951b4559353022100b03f2658" \
   "1a4a6f3a5f11eb01556ba32980a8a1c4fad672a8c6e63da398e95beb"
 #define P256S "SIGNATURE_SCHEME_TK_API_P256"
@@ -346,8 +357,7 @@ static void test_xstamp_rejections(void **state) {
       {"{\"publicKey\":\"" PUB "\",\"scheme\":\"" P256S "\",\"signature\":\"" SIG "\"}", ZK_OK},
       {"{\"publicKey\":\"" PUB "\",\"scheme\":\"" P256S "\"}", ZK_ERR_MISSING_FIELD},
       {"{\"publicKey\":\"" PUB "\",\"signature\":\"" SIG "\"}", ZK_ERR_MISSING_FIELD},
-      {"{\"publicKey\":\"" PUB "\",\"scheme\":\"" P256S "\",\"signature\":\"" SIG
-       "\",\"x\":\"1\"}",
+      {"{\"publicKey\":\"" PUB "\",\"scheme\":\"" P256S "\",\"signature\":\"" SIG "\",\"x\":\"1\"}",
        ZK_ERR_UNKNOWN_FIELD},
       {"{\"publicKey\":\"" PUB "\",\"scheme\":\"" P256S "\",\"signature\":\"" SIG
        "\",\"scheme\":\"" P256S "\"}",
@@ -373,15 +383,17 @@ static void test_xstamp_rejections(void **state) {
        "\"scheme\":\"" P256S "\",\"signature\":\"" SIG "\"}",
        ZK_ERR_HEX},
       {"{\"publicKey\":\"02F739F8C77B32F4D5F13265861FEBD76E7A9C61A1140D296B8C16302508870316\","
-       "\"scheme\":\"" P256S "\",\"signature\":\"" SIG "\"}", ZK_ERR_HEX},
-      {"{\"publicKey\":\"" PUB "0\",\"scheme\":\"" P256S "\",\"signature\":\"" SIG "\"}", ZK_ERR_HEX},
+       "\"scheme\":\"" P256S "\",\"signature\":\"" SIG "\"}",
+       ZK_ERR_HEX},
+      {"{\"publicKey\":\"" PUB "0\",\"scheme\":\"" P256S "\",\"signature\":\"" SIG "\"}",
+       ZK_ERR_HEX},
       {"{\"publicKey\":\"" PUB "00\",\"scheme\":\"" P256S "\",\"signature\":\"" SIG "\"}",
        ZK_ERR_KEY},
       {"{\"publicKey\":\"04f739f8c77b32f4d5f13265861febd76e7a9c61a1140d296b8c16302508870316\","
        "\"scheme\":\"" P256S "\",\"signature\":\"" SIG "\"}",
        ZK_ERR_KEY},
-      {"{\"publicKey\":\"" PUB "\",\"scheme\":\"SIGNATURE_SCHEME_TK_API_ED25519\",\"signature\":\"" SIG
-       "\"}",
+      {"{\"publicKey\":\"" PUB
+       "\",\"scheme\":\"SIGNATURE_SCHEME_TK_API_ED25519\",\"signature\":\"" SIG "\"}",
        ZK_ERR_KEY},
       {"{\"publicKey\":\"" PUB "\",\"scheme\":\"" P256S "\",\"signature\":\"3006020101020101\"}",
        ZK_OK /* parses: size is plausible; verify rejects */},
@@ -451,7 +463,8 @@ static void test_xstamp_verify_rejections(void **state) {
   size_t raw_len = sizeof raw;
   zkt_assert_ok(zk_sig_der_to_raw(raw, &raw_len, ZK_CURVE_SECP256K1, der, sl));
   BIGNUM *order = NULL, *s = BN_bin2bn(raw + 32, 32, NULL);
-  assert_true(BN_hex2bn(&order, "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141") > 0);
+  assert_true(
+      BN_hex2bn(&order, "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141") > 0);
   assert_true(BN_sub(s, order, s) == 1);
   assert_true(BN_bn2binpad(s, raw + 32, 32) == 32);
   BN_free(s);
@@ -463,21 +476,24 @@ static void test_xstamp_verify_rejections(void **state) {
   char json[400];
   snprintf(json, sizeof json,
            "{\"publicKey\":\"%s\",\"scheme\":\"SIGNATURE_SCHEME_TK_API_SECP256K1\","
-           "\"signature\":\"%s\"}", pubhex, sighex);
+           "\"signature\":\"%s\"}",
+           pubhex, sighex);
   char *b = b64json(json);
   zkt_assert_status(xstamp_check(b, strlen(b), body, body_len, &no_ts), ZK_ERR_HIGH_S);
   free(b);
   /* x = p (the field prime) is not a valid coordinate. */
   snprintf(json, sizeof json,
            "{\"publicKey\":\"02ffffffff00000001000000000000000000000000ffffffffffffffffffffffff\","
-           "\"scheme\":\"" P256S "\",\"signature\":\"%s\"}", sighex);
+           "\"scheme\":\"" P256S "\",\"signature\":\"%s\"}",
+           sighex);
   b = b64json(json);
   zkt_assert_status(xstamp_check(b, strlen(b), body, body_len, &no_ts), ZK_ERR_KEY);
   free(b);
   /* Well-sized but non-DER signature bytes. */
   snprintf(json, sizeof json,
            "{\"publicKey\":\"%s\",\"scheme\":\"SIGNATURE_SCHEME_TK_API_SECP256K1\","
-           "\"signature\":\"3006020101020101ff\"}", pubhex);
+           "\"signature\":\"3006020101020101ff\"}",
+           pubhex);
   b = b64json(json);
   zk_status vs = xstamp_check(b, strlen(b), body, body_len, &no_ts);
   assert_true(vs == ZK_ERR_SIG_ENCODING || vs == ZK_ERR_SIGNATURE);
@@ -547,7 +563,8 @@ static char *wa_build(const zk_key *key, const uint8_t *ad, size_t ad_len, const
   char *h = malloc(n);
   snprintf(h, n,
            "{\"authenticatorData\":\"%s\",\"clientDataJson\":\"%s\",\"credentialId\":\"AQID\","
-           "\"signature\":\"%s\"}", a, c, s);
+           "\"signature\":\"%s\"}",
+           a, c, s);
   free(a);
   free(c);
   free(s);
@@ -593,8 +610,11 @@ static void test_webauthn(void **state) {
   sk[0] ^= 1;
   zkt_assert_ok(zk_key_from_private(&other, ZK_CURVE_P256, sk, 32));
   const char *origins[] = {"https://wallet.example", "https://app.example"};
-  zk_stamp_verify_opts o = {.key = p256, .now_ms = 1700000001000ull, .rp_id = "example",
-                            .origins = origins, .n_origins = 2};
+  zk_stamp_verify_opts o = {.key = p256,
+                            .now_ms = 1700000001000ull,
+                            .rp_id = "example",
+                            .origins = origins,
+                            .n_origins = 2};
   unsigned long tried = 0, rejected = 0, cases = 0;
 
   /* Round trip through zk_stamp_create_webauthn, P-256 and Ed25519. */
@@ -781,9 +801,9 @@ static void test_timestamp(void **state) {
     zk_status want;
   } c[] = {
       {"{\"timestampMs\":\"1700000000000\"}", ZK_OK},
-      {"{\"timestampMs\":\"1699999999000\"}", ZK_OK},              /* exactly max_age old */
+      {"{\"timestampMs\":\"1699999999000\"}", ZK_OK}, /* exactly max_age old */
       {"{\"timestampMs\":\"1699999998999\"}", ZK_ERR_STAMP_TIMESTAMP},
-      {"{\"timestampMs\":\"1700000000100\"}", ZK_OK},              /* exactly max_future ahead */
+      {"{\"timestampMs\":\"1700000000100\"}", ZK_OK}, /* exactly max_future ahead */
       {"{\"timestampMs\":\"1700000000101\"}", ZK_ERR_STAMP_TIMESTAMP},
       {"{\"timestampMs\":\"0\"}", ZK_ERR_STAMP_TIMESTAMP},
       {"{\"timestampMs\":\"9999999999999999999\"}", ZK_ERR_STAMP_TIMESTAMP},
@@ -802,10 +822,11 @@ static void test_timestamp(void **state) {
   };
   for (size_t i = 0; i < ZKI_ARRAY_LEN(c); i++) {
     uint64_t ts = 42;
-    zk_status s = zk_stamp_check_timestamp(&ts, (const uint8_t *)c[i].body, strlen(c[i].body), now,
-                                           age, fut);
+    zk_status s =
+        zk_stamp_check_timestamp(&ts, (const uint8_t *)c[i].body, strlen(c[i].body), now, age, fut);
     if (s != c[i].want)
-      fail_msg("timestamp case %zu: got %s want %s", i, zk_status_name(s), zk_status_name(c[i].want));
+      fail_msg("timestamp case %zu: got %s want %s", i, zk_status_name(s),
+               zk_status_name(c[i].want));
     if (s != ZK_OK) assert_int_equal(ts, 0);
   }
   /* Defaults: 1 h back, 30 s ahead. */

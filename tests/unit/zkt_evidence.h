@@ -81,6 +81,8 @@ static inline void zkte_mutate(const char *suite, const uint8_t *buf, size_t len
   free(m);
 }
 
-static inline void zkte_fill(uint8_t d[32], uint8_t v) { memset(d, v, 32); }
+static inline void zkte_fill(uint8_t d[32], uint8_t v) {
+  memset(d, v, 32);
+}
 
 #endif
