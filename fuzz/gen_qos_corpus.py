@@ -2,7 +2,7 @@
 """Generate the seed corpora of the QOS fuzz harnesses (synthetic data only).
 
 Usage: python3 fuzz/gen_qos_corpus.py   (needs the 'cryptography' package)
-Writes fuzz/corpus/qos_{manifest,envelope,share,proof}/.
+Writes fuzz/corpus/qos_{manifest,envelope,share,proof,genesis}/.
 """
 import hashlib, hmac, json, os, struct
 from cryptography.hazmat.primitives import hashes, serialization
@@ -108,6 +108,24 @@ def main():
                        "createdAt": {"seconds": "1782779620", "nanos": "0"}}, separators=(",", ":"))
     write("qos_proof", {"app": b"\x00" + app.encode(), "boot": b"\x01" + boot.encode(),
                         "canon": b"\x02" + b'{"b":1,"a":[null,true,"x\\n"],"c":null}'})
+    write("qos_genesis", {"genesis_1of2": genesis()})
+
+def genesis():
+    """A GenesisOutput for two members (seed 0x11 and 0x33 key sets), 1-of-2, with a DR wrap."""
+    a, b = keyset(b"\x11" * 32), keyset(b"\x33" * 32)
+    q = keyset(b"\x44" * 32)
+    qseed = b"\x44" * 32
+    members = [("a", a[2]), ("b", b[2])]
+    o = struct.pack("<I", 2) + b"".join(st(n) + bs(p) for n, p in members) + struct.pack("<I", 1)
+    o += b"\x01" + bs(b[2]) + bs(q[2]) + struct.pack("<I", 2)
+    for n, p in members:
+        share = b"\x01" + qseed if n == "a" else b"\x02" + qseed
+        o += st(n) + bs(p) + bs(seal(p, share)) + hashlib.sha512(share).digest()
+    o += struct.pack("<I", 0) + b"\x01" + bs(seal(b[2], qseed))
+    o += hashlib.sha512(qseed.hex().encode()).digest()
+    msg = b"qos-test-message"
+    o += bs(seal(q[2], msg)) + bs(sign(q[1], msg)) + bs(msg)
+    return o
 
 if __name__ == "__main__":
     main()
