@@ -320,6 +320,18 @@ const (
 	StatusQOSShareHash Status = 778
 	// StatusQOSPCRPin: attested PCR differs from the pinned release value.
 	StatusQOSPCRPin Status = 779
+	// StatusQOSManifestSet: manifest set differs from the running manifest.
+	StatusQOSManifestSet Status = 780
+	// StatusQOSPcr3: PCR3 differs from the running manifest.
+	StatusQOSPcr3 Status = 781
+	// StatusQOSForwardSignature: forwarded quorum key is not signed by the quorum key.
+	StatusQOSForwardSignature Status = 782
+	// StatusQOSQuorumKeyHash: genesis quorum key hash does not match the seed.
+	StatusQOSQuorumKeyHash Status = 783
+	// StatusQOSTestMessage: genesis test message signature or ciphertext is wrong.
+	StatusQOSTestMessage Status = 784
+	// StatusQOSDifferentManifest: same nonce but a different manifest.
+	StatusQOSDifferentManifest Status = 785
 )
 
 // generatedStatusNames maps each generated constant to its C name.
@@ -482,4 +494,10 @@ var generatedStatusNames = map[Status]string{
 	StatusQOSPivotHash:         "ZK_ERR_QOS_PIVOT_HASH",
 	StatusQOSShareHash:         "ZK_ERR_QOS_SHARE_HASH",
 	StatusQOSPCRPin:            "ZK_ERR_QOS_PCR_PIN",
+	StatusQOSManifestSet:       "ZK_ERR_QOS_MANIFEST_SET",
+	StatusQOSPcr3:              "ZK_ERR_QOS_PCR3",
+	StatusQOSForwardSignature:  "ZK_ERR_QOS_FORWARD_SIGNATURE",
+	StatusQOSQuorumKeyHash:     "ZK_ERR_QOS_QUORUM_KEY_HASH",
+	StatusQOSTestMessage:       "ZK_ERR_QOS_TEST_MESSAGE",
+	StatusQOSDifferentManifest: "ZK_ERR_QOS_DIFFERENT_MANIFEST",
 }

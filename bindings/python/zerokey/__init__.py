@@ -88,5 +88,6 @@ __all__ = [
     "error_class", "Curve", "Key", "PubFormat", "SigFormat", "sig_der_to_raw", "sig_raw_to_der",
     "HashAlg", "hash_len", "digest", "sha256", "sha384", "sha512", "hmac", "hmac_verify", "hkdf",
     "hkdf_extract", "hkdf_expand", "aes_gcm_seal", "aes_gcm_open", "random_bytes", "ct_equal",
-    "AES_GCM_NONCE_LEN", "AES_GCM_TAG_LEN", "attestation", "backend", "bundle", "cose", "evidence", "hpke", "qos", "qos_manifest", "qos_proof", "shamir", "stamp",
+    "AES_GCM_NONCE_LEN", "AES_GCM_TAG_LEN", "attestation", "backend", "bundle", "cose",
+    "evidence", "hpke", "qos", "qos_manifest", "qos_proof", "shamir", "stamp",
 ]
