@@ -15,7 +15,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "zerokey/cose.h"
 #include "zerokey/eif.h"
+#include "zerokey/key.h"
 #include "zk_cbor.h"
 #include "zk_internal.h"
 
@@ -136,12 +138,53 @@ static zk_status u8_array(uint8_t **out, size_t *out_len, const cbor_item_t *it)
   return ZK_OK;
 }
 
+/* serde_cbor bytes of PcrInfo {register_index: 0, register_value: pcr0}: what nitro-cli signs. */
+static size_t pcr0_payload(uint8_t *out, const uint8_t pcr0[ZK_EIF_PCR_LEN]) {
+  static const uint8_t head[] = {0xA2, 0x6E, 'r', 'e', 'g', 'i', 's', 't', 'e', 'r', '_', 'i',
+                                 'n',  'd',  'e', 'x', 0x00, 0x6E, 'r', 'e', 'g', 'i', 's', 't',
+                                 'e',  'r',  '_', 'v', 'a', 'l', 'u', 'e', 0x98, ZK_EIF_PCR_LEN};
+  size_t n = sizeof(head);
+  memcpy(out, head, n);
+  for (size_t i = 0; i < ZK_EIF_PCR_LEN; i++) {
+    if (pcr0[i] >= 24) out[n++] = 0x18;
+    out[n++] = pcr0[i];
+  }
+  return n;
+}
+
+/*
+ * 1 if cose is a COSE_Sign1 that verifies with cert's key (ES256 / ES384) and
+ * whose payload is exactly the PcrInfo of this image's PCR0; 0 otherwise.
+ */
+static int pcr0_signature_ok(X509 *cert, const uint8_t *cose, size_t cose_len,
+                             const uint8_t pcr0[ZK_EIF_PCR_LEN]) {
+  zk_cose_sign1 *msg = NULL;
+  zk_key *key = NULL;
+  unsigned char *spki = NULL;
+  uint8_t want[34 + 2 * ZK_EIF_PCR_LEN];
+  size_t want_len = pcr0_payload(want, pcr0);
+  int ok = 0;
+  int n = i2d_PUBKEY(X509_get0_pubkey(cert), &spki);
+  if (n > 0 && zk_key_from_spki(&key, spki, (size_t)n) == ZK_OK &&
+      zk_cose_sign1_parse(&msg, cose, cose_len, NULL) == ZK_OK &&
+      zk_cose_sign1_verify(msg, key, NULL, 0) == ZK_OK) {
+    size_t plen = 0;
+    const uint8_t *pl = zk_cose_sign1_payload(msg, &plen);
+    ok = pl != NULL && plen == want_len && memcmp(pl, want, plen) == 0;
+  }
+  zk_cose_sign1_free(msg);
+  zk_key_free(key);
+  OPENSSL_free(spki);
+  return ok;
+}
+
 /*
  * Signature section: CBOR array of {"signing_certificate": [u8...] (PEM),
  * "signature": [u8...] (COSE_Sign1)}. Every entry is checked structurally;
- * PCR8 measures the DER of the first entry's certificate.
+ * PCR8 measures the DER of the first entry's certificate, whose COSE signature
+ * over PCR0 is checked (info->pcr0 must be final).
  */
-static zk_status measure_signature(uint8_t pcr8[ZK_EIF_PCR_LEN], const uint8_t *sec, size_t len) {
+static zk_status measure_signature(zk_eif_info *info, const uint8_t *sec, size_t len) {
   zki_cbor_limits lim = {0};
   lim.max_len = ZK_EIF_MAX_SIGNATURE_LEN;
   lim.max_depth = 4;
@@ -149,8 +192,8 @@ static zk_status measure_signature(uint8_t pcr8[ZK_EIF_PCR_LEN], const uint8_t *
   cbor_item_t *root = NULL;
   ZKI_TRY(zki_cbor_decode(&root, sec, len, &lim, NULL));
   zk_status st = ZK_OK;
-  uint8_t *pem = NULL;
-  size_t pem_len = 0;
+  uint8_t *pem = NULL, *cose = NULL;
+  size_t pem_len = 0, cose_len = 0;
   if (!cbor_isa_array(root)) {
     st = ZK_ERR_TYPE;
   } else if (cbor_array_size(root) == 0) {
@@ -176,14 +219,17 @@ static zk_status measure_signature(uint8_t pcr8[ZK_EIF_PCR_LEN], const uint8_t *
         st = u8_array(&bytes, &blen, pairs[j].value);
         have_cert = 1;
         if (st == ZK_OK && i == 0) {
-          pem = bytes;
-          pem_len = blen;
+          pem = bytes, pem_len = blen;
           bytes = NULL;
         }
       } else if (kn == 9 && memcmp(k, "signature", 9) == 0) {
         st = u8_array(&bytes, &blen, pairs[j].value);
         have_sig = 1;
         if (st == ZK_OK && blen == 0) st = ZK_ERR_VALUE;
+        if (st == ZK_OK && i == 0) {
+          cose = bytes, cose_len = blen;
+          bytes = NULL;
+        }
       } else {
         st = ZK_ERR_UNKNOWN_FIELD;
       }
@@ -194,6 +240,7 @@ static zk_status measure_signature(uint8_t pcr8[ZK_EIF_PCR_LEN], const uint8_t *
   cbor_decref(&root);
   if (st != ZK_OK) {
     free(pem);
+    free(cose);
     return st;
   }
   /* PEM -> X.509 -> DER; PCR8 measures the DER. */
@@ -206,15 +253,20 @@ static zk_status measure_signature(uint8_t pcr8[ZK_EIF_PCR_LEN], const uint8_t *
     EVP_MD_CTX *md = EVP_MD_CTX_new();
     if (md != NULL && EVP_DigestInit_ex(md, EVP_sha384(), NULL) == 1 &&
         EVP_DigestUpdate(md, der, (size_t)der_len) == 1)
-      st = pcr_final(pcr8, md);
+      st = pcr_final(info->pcr8, md);
     else
       st = ZK_ERR_INTERNAL;
     EVP_MD_CTX_free(md);
+  }
+  if (st == ZK_OK) {
+    info->has_pcr8 = 1;
+    info->pcr0_signature_ok = pcr0_signature_ok(x, cose, cose_len, info->pcr0);
   }
   OPENSSL_free(der);
   X509_free(x);
   BIO_free(bio);
   free(pem);
+  free(cose);
   return st;
 }
 
@@ -388,10 +440,7 @@ static zk_status measure(zk_eif_info *info, const eif_src *src) {
   if (st == ZK_OK) st = pcr_final(info->pcr0, s.h0);
   if (st == ZK_OK) st = pcr_final(info->pcr1, s.h1);
   if (st == ZK_OK) st = pcr_final(info->pcr2, s.h2);
-  if (st == ZK_OK && s.have_sig) {
-    st = measure_signature(info->pcr8, s.sig, s.sig_len);
-    info->has_pcr8 = 1;
-  }
+  if (st == ZK_OK && s.have_sig) st = measure_signature(info, s.sig, s.sig_len);
   EVP_MD_CTX_free(s.h0);
   EVP_MD_CTX_free(s.h1);
   EVP_MD_CTX_free(s.h2);

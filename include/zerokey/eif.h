@@ -15,7 +15,8 @@
  *   PCR0: kernel || cmdline || every ramdisk (file order)
  *   PCR1: kernel || cmdline || first ramdisk
  *   PCR2: every ramdisk after the first
- *   PCR8: DER of the signing certificate (signed images only)
+ *   PCR8: DER of the signing certificate (signed images only; the signature
+ *         over PCR0 is checked and reported in pcr0_signature_ok)
  *
  * The parser is strict and bounded: the section table must describe the
  * sections exactly as laid out, no bytes may follow the last section, the CRC
@@ -66,6 +67,11 @@ typedef struct zk_eif_info {
   uint8_t pcr2[ZK_EIF_PCR_LEN];
   int has_pcr8;          /* 1 for signed images */
   uint8_t pcr8[ZK_EIF_PCR_LEN];
+  /* Signed images: 1 if the first signature entry is a COSE_Sign1 (ES256/ES384)
+   * that verifies with the signing certificate's key and signs exactly this
+   * image's PCR0 (nitro-cli's "SignatureCheck"), else 0. The certificate itself
+   * is not validated (no chain, no dates): pin PCR8 to trust a signer. */
+  int pcr0_signature_ok;
 } zk_eif_info;
 
 /*

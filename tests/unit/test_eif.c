@@ -6,6 +6,7 @@
  *   PCR = SHA-384(0^48 || SHA-384(content)).
  * The CRC here is a bitwise implementation (lib/eif.c uses a table).
  */
+#include <openssl/bn.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
@@ -205,8 +206,14 @@ static void test_measure_v2_v3_single_and_three_ramdisks(void **state) {
 /* ---- signed EIFs ---- */
 
 /* A P-384 self-signed signing certificate (PEM) and its DER. */
-static void make_cert(char **pem, size_t *pem_len, uint8_t **der, size_t *der_len) {
+static void make_cert(char **pem, size_t *pem_len, uint8_t **der, size_t *der_len, zk_key **key) {
   EVP_PKEY *k = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-384");
+  BIGNUM *priv = NULL;
+  uint8_t raw[48];
+  assert_true(EVP_PKEY_get_bn_param(k, "priv", &priv));
+  assert_int_equal(BN_bn2binpad(priv, raw, 48), 48);
+  BN_clear_free(priv);
+  zkt_assert_ok(zk_key_from_private(key, ZK_CURVE_P384, raw, 48));
   X509 *x = X509_new();
   assert_non_null(k);
   X509_set_version(x, 2);
@@ -260,55 +267,104 @@ static size_t cbor_tstr(uint8_t *o, const char *s) {
   return 1 + strlen(s);
 }
 
+static const uint8_t fake_cose[] = {0x84, 0x44, 0xa1, 0x01, 0x38, 0x22, 0xa0, 0x41, 0x00, 0x40};
+
 /* [{"signing_certificate": [..pem..], "signature": [..cose..]}] */
 static size_t signature_section(uint8_t *o, const char *pem, size_t pem_len, const char *key1,
-                                const char *key2) {
-  static const uint8_t fake_cose[] = {0x84, 0x44, 0xa1, 0x01, 0x38, 0x22, 0xa0, 0x41, 0x00,
-                                      0x58, 0x60};
+                                const char *key2, const uint8_t *cose, size_t cose_len) {
   size_t k = 0;
   o[k++] = 0x81;
   o[k++] = 0xa2;
   k += cbor_tstr(o + k, key1);
   k += cbor_u8_array(o + k, (const uint8_t *)pem, pem_len);
   k += cbor_tstr(o + k, key2);
-  k += cbor_u8_array(o + k, fake_cose, sizeof(fake_cose));
+  k += cbor_u8_array(o + k, cose, cose_len);
   return k;
+}
+
+/* COSE_Sign1 by key over serde_cbor(PcrInfo {register_index: 0, register_value: pcr0}),
+ * the payload written by hand: {"register_index": 0, "register_value": [48 x uint8]}. */
+static uint8_t *sign_pcr0(size_t *len, const zk_key *key, const uint8_t pcr0[48]) {
+  uint8_t payload[256];
+  size_t n = 0;
+  payload[n++] = 0xa2;
+  n += cbor_tstr(payload + n, "register_index");
+  payload[n++] = 0x00;
+  n += cbor_tstr(payload + n, "register_value");
+  n += cbor_u8_array(payload + n, pcr0, 48);
+  uint8_t *cose = NULL;
+  zkt_assert_ok(zk_cose_sign1_create(&cose, len, key, NULL, 0, payload, n, NULL, 0, 0));
+  return cose;
 }
 
 static void test_signed_pcr8(void **state) {
   (void)state;
-  char *pem;
-  uint8_t *der;
-  size_t pem_len, der_len;
-  make_cert(&pem, &pem_len, &der, &der_len);
-  static uint8_t sig[8192];
-  size_t sig_len = signature_section(sig, pem, pem_len, "signing_certificate", "signature");
-  const sec s[] = {s_kernel, s_cmdline, s_meta, s_rd0, s_rd1, {ZK_EIF_SECTION_SIGNATURE, sig, sig_len}};
-  eif_buf e = build(4, 0, s, ZKI_ARRAY_LEN(s));
-  zk_eif_info info;
-  zkt_assert_ok(zk_eif_measure(&info, e.b, e.n));
-  assert_int_equal(info.has_pcr8, 1);
-  const sec dsec = {0, der, der_len};
-  const sec *parts[] = {&dsec};
-  uint8_t p8[48], p0[48];
-  expect_pcr(p8, parts, 1);
-  assert_memory_equal(info.pcr8, p8, 48);
+  char *pem, *pem2;
+  uint8_t *der, *der2;
+  size_t pem_len, der_len, pem2_len, der2_len;
+  zk_key *key = NULL, *key2 = NULL;
+  make_cert(&pem, &pem_len, &der, &der_len, &key);
+  make_cert(&pem2, &pem2_len, &der2, &der2_len, &key2);
+  uint8_t p8[48], p0[48], wrong[48];
   const sec *all[] = {&s_kernel, &s_cmdline, &s_rd0, &s_rd1};
   expect_pcr(p0, all, 4);
-  assert_memory_equal(info.pcr0, p0, 48); /* the signature is not part of PCR0 */
-  free(e.b);
+  memcpy(wrong, p0, 48);
+  wrong[47] ^= 1;
+  const sec dsec = {0, der, der_len};
+  const sec *parts[] = {&dsec};
+  expect_pcr(p8, parts, 1);
+  static uint8_t sig[8192];
+  struct {
+    const char *what;
+    const zk_key *signer;
+    const uint8_t *signed_pcr0;
+    int fake;
+    int want_ok;
+  } variants[] = {
+      {"valid PCR0 signature", key, p0, 0, 1},
+      {"signature over another PCR0", key, wrong, 0, 0},
+      {"signed by another key", key2, p0, 0, 0},
+      {"not a COSE_Sign1 that verifies", key, p0, 1, 0},
+  };
+  for (size_t i = 0; i < ZKI_ARRAY_LEN(variants); i++) {
+    size_t cose_len = sizeof(fake_cose);
+    uint8_t *cose = variants[i].fake ? NULL : sign_pcr0(&cose_len, variants[i].signer,
+                                                         variants[i].signed_pcr0);
+    size_t sig_len = signature_section(sig, pem, pem_len, "signing_certificate", "signature",
+                                       cose != NULL ? cose : fake_cose, cose_len);
+    zk_free(cose);
+    const sec s[] = {s_kernel, s_cmdline, s_meta, s_rd0, s_rd1,
+                     {ZK_EIF_SECTION_SIGNATURE, sig, sig_len}};
+    eif_buf e = build(4, 0, s, ZKI_ARRAY_LEN(s));
+    zk_eif_info info;
+    zkt_assert_ok(zk_eif_measure(&info, e.b, e.n));
+    assert_int_equal(info.has_pcr8, 1);
+    assert_memory_equal(info.pcr8, p8, 48);   /* PCR8 = the certificate, whatever the signature */
+    assert_memory_equal(info.pcr0, p0, 48);   /* the signature section is not part of PCR0 */
+    if (info.pcr0_signature_ok != variants[i].want_ok)
+      fail_msg("%s: pcr0_signature_ok=%d", variants[i].what, info.pcr0_signature_ok);
+    free(e.b);
+  }
+  zk_key_free(key);
+  zk_key_free(key2);
+  free(pem2);
+  free(der2);
+  zk_eif_info info;
+  eif_buf e;
 
   /* malformed signature sections (CRC kept valid) */
   size_t n;
   /* unknown key */
-  n = signature_section(sig, pem, pem_len, "signing_certificate", "signaturX");
+  n = signature_section(sig, pem, pem_len, "signing_certificate", "signaturX", fake_cose,
+                        sizeof(fake_cose));
   const sec s1[] = {s_kernel, s_cmdline, s_meta, s_rd0, {ZK_EIF_SECTION_SIGNATURE, sig, n}};
   e = build(4, 0, s1, 5);
   zkt_assert_status(zk_eif_measure(&info, e.b, e.n), ZK_ERR_UNKNOWN_FIELD);
   free(e.b);
   /* certificate not PEM */
   char junk[] = "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n";
-  n = signature_section(sig, junk, strlen(junk), "signing_certificate", "signature");
+  n = signature_section(sig, junk, strlen(junk), "signing_certificate", "signature", fake_cose,
+                        sizeof(fake_cose));
   const sec s2[] = {s_kernel, s_cmdline, s_meta, s_rd0, {ZK_EIF_SECTION_SIGNATURE, sig, n}};
   e = build(4, 0, s2, 5);
   zkt_assert_status(zk_eif_measure(&info, e.b, e.n), ZK_ERR_ATT_CERT);
@@ -331,7 +387,8 @@ static void test_signed_pcr8(void **state) {
   zkt_assert_status(zk_eif_measure(&info, e.b, e.n), ZK_ERR_MISSING_FIELD);
   free(e.b);
   /* signature in a v2 image */
-  n = signature_section(sig, pem, pem_len, "signing_certificate", "signature");
+  n = signature_section(sig, pem, pem_len, "signing_certificate", "signature", fake_cose,
+                        sizeof(fake_cose));
   const sec s5[] = {s_kernel, s_cmdline, s_rd0, {ZK_EIF_SECTION_SIGNATURE, sig, n}};
   e = build(2, 0, s5, 4);
   zkt_assert_status(zk_eif_measure(&info, e.b, e.n), ZK_ERR_EIF_SECTIONS);
