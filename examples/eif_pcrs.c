@@ -4,7 +4,8 @@
  * PCRs of an attestation document.
  *   usage: eif_pcrs <file.eif>
  * Output (JSON): {"EifVersion":4,"Arch":"x86_64","Sections":5,"Ramdisks":2,
- *   "Measurements":{"HashAlgorithm":"Sha384 { ... }","PCR0":"..","PCR1":"..","PCR2":"..","PCR8":".."}}
+ *   "Measurements":{"HashAlgorithm":"Sha384 { ... }","PCR0":"..","PCR1":"..","PCR2":"..",
+ *   "PCR8":".."},"IsSigned":true,"SignatureCheck":true}
  */
 #include <stdio.h>
 
@@ -35,6 +36,8 @@ int main(int argc, char **argv) {
   hex("PCR1", info.pcr1, ZK_EIF_PCR_LEN, 1);
   hex("PCR2", info.pcr2, ZK_EIF_PCR_LEN, info.has_pcr8);
   if (info.has_pcr8) hex("PCR8", info.pcr8, ZK_EIF_PCR_LEN, 0);
-  printf("}}\n");
+  printf("},\"IsSigned\":%s", info.has_pcr8 ? "true" : "false");
+  if (info.has_pcr8) printf(",\"SignatureCheck\":%s", info.pcr0_signature_ok ? "true" : "false");
+  printf("}\n");
   return 0;
 }
