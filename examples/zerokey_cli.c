@@ -689,6 +689,414 @@ static int cmd_key(int argc, char **argv) {
   return 0;
 }
 
+
+/* ------------------------------------------------------ key specifications */
+
+/* "curve:hex" -> public key (SEC1 / raw Ed25519 / SPKI when hex is DER). */
+static int parse_pub_spec(const char *what, const char *spec, zk_key **out) {
+  const char *colon = strchr(spec, ':');
+  if (colon == NULL) return die_usage("%s wants CURVE:HEX, got '%s'", what, spec);
+  char cname[16];
+  size_t cl = (size_t)(colon - spec);
+  if (cl >= sizeof cname) return die_usage("%s: unknown curve in '%s'", what, spec);
+  memcpy(cname, spec, cl);
+  cname[cl] = '\0';
+  zk_curve c;
+  int rc = parse_curve(cname, &c);
+  if (rc != 0) return rc;
+  uint8_t *b;
+  size_t n;
+  if ((rc = parse_hex(what, colon + 1, &b, &n)) != 0) return rc;
+  zk_status st = zk_key_from_public(out, c, b, n);
+  if (st != ZK_OK && n > 0 && b[0] == 0x30) st = zk_key_from_spki(out, b, n);
+  free(b);
+  return st == ZK_OK ? 0 : fail(what, st);
+}
+
+static int parse_secret_spec(const char *what, const char *spec, zk_key **out) {
+  const char *colon = strchr(spec, ':');
+  if (colon == NULL) return die_usage("%s wants CURVE:HEX", what);
+  char cname[16];
+  size_t cl = (size_t)(colon - spec);
+  if (cl >= sizeof cname) return die_usage("%s: unknown curve", what);
+  memcpy(cname, spec, cl);
+  cname[cl] = '\0';
+  zk_curve c;
+  int rc = parse_curve(cname, &c);
+  if (rc != 0) return rc;
+  uint8_t *b;
+  size_t n;
+  if ((rc = parse_hex(what, colon + 1, &b, &n)) != 0) return rc;
+  zk_status st = zk_key_from_private(out, c, b, n);
+  zk_wipe(b, n);
+  free(b);
+  return st == ZK_OK ? 0 : fail(what, st);
+}
+
+static int parse_digest32(const char *what, const char *hex, uint8_t out[32]) {
+  uint8_t *b;
+  size_t n;
+  int rc = parse_hex(what, hex, &b, &n);
+  if (rc != 0) return rc;
+  if (n != 32) {
+    free(b);
+    fprintf(stderr, "zerokey %s: %s: need 32 bytes (64 hex digits)\n", g_sub, what);
+    return EXIT_INPUT;
+  }
+  memcpy(out, b, 32);
+  free(b);
+  return 0;
+}
+
+static uint64_t now_ms_clock(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+/* ------------------------------------------------------------------- chain */
+
+static const char chain_help[] =
+    "usage: zerokey chain append --secret CURVE:HEX --log ID --state HEX32 [--prev REC]\n"
+    "                            [--time-ms MS] > rec.cose\n"
+    "       zerokey chain verify --notarizer CURVE:HEX [--log ID] [--checkpoint SEQ:HEX32]\n"
+    "                            [--now-ms MS] [--max-age-ms MS] [--all] REC0 REC1 ...\n"
+    "  append signs the next notarization record (sequence 0 without --prev).\n"
+    "  verify checks a consecutive run of records: links, order, forks against the\n"
+    "  checkpoint, the head's signature (every signature with --all) and freshness;\n"
+    "  it prints the new checkpoint 'SEQ:DIGEST' to store.\n";
+
+static int cmd_chain(int argc, char **argv) {
+  if (want_help(argc, argv) || argc < 1) {
+    fputs(chain_help, want_help(argc, argv) ? stdout : stderr);
+    return want_help(argc, argv) ? 0 : EXIT_USAGE;
+  }
+  int append = strcmp(argv[0], "append") == 0;
+  if (!append && strcmp(argv[0], "verify") != 0) return die_usage("unknown action '%s'", argv[0]);
+  const char *secret = NULL, *notarizer = NULL, *log = NULL, *state = NULL, *prev = NULL,
+             *cp = NULL;
+  uint64_t now = 0, max_age = 300000, t = 0;
+  unsigned flags = 0;
+  const char **files = calloc((size_t)argc, sizeof *files);
+  size_t nfiles = 0;
+  int rc = files == NULL ? EXIT_INTERNAL : 0;
+  for (int i = 1; i < argc && rc == 0; i++) {
+    const char *o = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
+    if (strcmp(o, "--all") == 0) { flags |= ZK_CHAIN_VERIFY_ALL; continue; }
+    if (o[0] != '-') { files[nfiles++] = o; continue; }
+    if (val == NULL) { rc = die_usage("option %s needs a value", o); break; }
+    i++;
+    if (strcmp(o, "--secret") == 0) secret = val;
+    else if (strcmp(o, "--notarizer") == 0) notarizer = val;
+    else if (strcmp(o, "--log") == 0) log = val;
+    else if (strcmp(o, "--state") == 0) state = val;
+    else if (strcmp(o, "--prev") == 0) prev = val;
+    else if (strcmp(o, "--checkpoint") == 0) cp = val;
+    else if (strcmp(o, "--now-ms") == 0) rc = parse_u64(o, val, &now);
+    else if (strcmp(o, "--time-ms") == 0) rc = parse_u64(o, val, &t);
+    else if (strcmp(o, "--max-age-ms") == 0) rc = parse_u64(o, val, &max_age);
+    else rc = die_usage("unknown option %s", o);
+  }
+  zk_key *key = NULL;
+  zk_status st;
+  if (rc == 0 && append) {
+    uint8_t sd[32], *pb = NULL, *out = NULL;
+    size_t pl = 0, out_len = 0;
+    zk_notarization *pr = NULL, *rec = NULL;
+    if (secret == NULL || state == NULL || (prev == NULL && log == NULL))
+      rc = die_usage("%s", "append needs --secret, --state and --log (or --prev)");
+    if (rc == 0) rc = parse_secret_spec("--secret", secret, &key);
+    if (rc == 0) rc = parse_digest32("--state", state, sd);
+    if (t == 0) t = now_ms_clock();
+    if (rc == 0 && prev != NULL) {
+      if ((rc = read_file(prev, &pb, &pl)) == 0 &&
+          (st = zk_notarization_parse(&pr, pb, pl)) != ZK_OK)
+        rc = fail(prev, st);
+      if (rc == 0 && (st = zk_notarization_next(&rec, key, pr, sd, t)) != ZK_OK)
+        rc = fail("append", st);
+    } else if (rc == 0) {
+      zk_notarization_info in;
+      memset(&in, 0, sizeof in);
+      in.log_id = log;
+      memcpy(in.state_digest, sd, 32);
+      in.time_ms = t;
+      if ((st = zk_notarization_create(&rec, key, &in)) != ZK_OK) rc = fail("append", st);
+    }
+    if (rc == 0 && (st = zk_notarization_serialize(rec, &out, &out_len)) != ZK_OK)
+      rc = fail("serialize", st);
+    if (rc == 0 && fwrite(out, 1, out_len, stdout) != out_len) rc = EXIT_INTERNAL;
+    zk_free(out);
+    zk_notarization_free(rec);
+    zk_notarization_free(pr);
+    free(pb);
+  } else if (rc == 0) {
+    zk_checkpoint ck;
+    zk_chain_opts opts;
+    memset(&opts, 0, sizeof opts);
+    memset(&ck, 0, sizeof ck);
+    if (notarizer == NULL || nfiles == 0)
+      rc = die_usage("%s", "verify needs --notarizer and at least one record");
+    if (rc == 0) rc = parse_pub_spec("--notarizer", notarizer, &key);
+    if (rc == 0 && cp != NULL) {
+      const char *colon = strchr(cp, ':');
+      char sb[24];
+      if (colon == NULL || (size_t)(colon - cp) >= sizeof sb) {
+        rc = die_usage("--checkpoint wants SEQ:HEX32, got '%s'", cp);
+      } else {
+        memcpy(sb, cp, (size_t)(colon - cp));
+        sb[colon - cp] = '\0';
+        rc = parse_u64("--checkpoint", sb, &ck.sequence);
+        if (rc == 0) rc = parse_digest32("--checkpoint", colon + 1, ck.digest);
+        opts.checkpoint = &ck;
+      }
+    }
+    uint8_t **recs = calloc(nfiles, sizeof *recs);
+    size_t *lens = calloc(nfiles, sizeof *lens);
+    if (recs == NULL || lens == NULL) rc = EXIT_INTERNAL;
+    for (size_t i = 0; rc == 0 && i < nfiles; i++) rc = read_file(files[i], &recs[i], &lens[i]);
+    if (rc == 0) {
+      opts.notarizer = key;
+      opts.log_id = log;
+      opts.now_ms = now ? now : now_ms_clock();
+      opts.max_age_ms = max_age;
+      opts.max_skew_ms = 5000;
+      opts.flags = flags;
+      zk_chain_result res;
+      st = zk_notarization_chain_verify(&res, (const uint8_t *const *)recs, lens, nfiles, &opts);
+      if (st != ZK_OK) {
+        fprintf(stderr, "zerokey chain: record %zu (%s): %s: %s\n", res.failed_index,
+                res.failed_index < nfiles ? files[res.failed_index] : "whole chain",
+                zk_status_name(st), zk_status_str(st));
+        rc = status_exit(st);
+      } else {
+        printf("OK: %zu records verified; checkpoint %llu:", nfiles,
+               (unsigned long long)res.head.sequence);
+        print_hex(stdout, res.head.digest, 32);
+        printf("\n");
+      }
+    }
+    for (size_t i = 0; recs != NULL && i < nfiles; i++) free(recs[i]);
+    free(recs);
+    free(lens);
+  }
+  zk_key_free(key);
+  free(files);
+  return rc;
+}
+
+/* ------------------------------------------------------------------ merkle */
+
+static const char merkle_help[] =
+    "usage: zerokey merkle root FILE...                       tree head over the files (leaves)\n"
+    "       zerokey merkle prove --index I FILE...            audit path of leaf I (hex lines)\n"
+    "       zerokey merkle verify --leaf FILE --index I --size N --root HEX32 [--proof HEX32]...\n"
+    "       zerokey merkle consistency --old-size M --old-root HEX32 --size N --root HEX32\n"
+    "                                  [--proof HEX32]...\n"
+    "  RFC 9162 trees over SHA-256: leaf = H(0x00 || data), node = H(0x01 || left || right).\n";
+
+static int merkle_leaves(char **files, size_t n, uint8_t (**out)[32]) {
+  *out = calloc(n ? n : 1, 32);
+  if (*out == NULL) return EXIT_INTERNAL;
+  for (size_t i = 0; i < n; i++) {
+    uint8_t *b;
+    size_t l;
+    int rc = read_file(files[i], &b, &l);
+    if (rc != 0) return rc;
+    zk_status st = zk_merkle_leaf_hash((*out)[i], b, l);
+    free(b);
+    if (st != ZK_OK) return fail(files[i], st);
+  }
+  return 0;
+}
+
+static int cmd_merkle(int argc, char **argv) {
+  if (want_help(argc, argv) || argc < 1) {
+    fputs(merkle_help, want_help(argc, argv) ? stdout : stderr);
+    return want_help(argc, argv) ? 0 : EXIT_USAGE;
+  }
+  const char *act = argv[0], *leaf = NULL, *root = NULL, *old_root = NULL;
+  uint64_t index = 0, size = 0, old_size = 0;
+  int have_index = 0;
+  char **files = calloc((size_t)argc, sizeof *files);
+  uint8_t(*proof)[32] = calloc((size_t)argc, 32);
+  size_t nfiles = 0, nproof = 0;
+  int rc = files == NULL || proof == NULL ? EXIT_INTERNAL : 0;
+  for (int i = 1; i < argc && rc == 0; i++) {
+    const char *o = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
+    if (o[0] != '-') { files[nfiles++] = argv[i]; continue; }
+    if (val == NULL) { rc = die_usage("option %s needs a value", o); break; }
+    i++;
+    if (strcmp(o, "--leaf") == 0) leaf = val;
+    else if (strcmp(o, "--root") == 0) root = val;
+    else if (strcmp(o, "--old-root") == 0) old_root = val;
+    else if (strcmp(o, "--index") == 0) { rc = parse_u64(o, val, &index); have_index = 1; }
+    else if (strcmp(o, "--size") == 0) rc = parse_u64(o, val, &size);
+    else if (strcmp(o, "--old-size") == 0) rc = parse_u64(o, val, &old_size);
+    else if (strcmp(o, "--proof") == 0) rc = parse_digest32(o, val, proof[nproof++]);
+    else rc = die_usage("unknown option %s", o);
+  }
+  uint8_t(*leaves)[32] = NULL;
+  uint8_t r[32], r2[32];
+  zk_status st;
+  if (rc != 0) {
+  } else if (strcmp(act, "root") == 0 || strcmp(act, "prove") == 0) {
+    if (nfiles == 0) rc = die_usage("%s", "give the leaf files");
+    if (rc == 0) rc = merkle_leaves(files, nfiles, &leaves);
+    if (rc == 0 && (st = zk_merkle_root(r, (const uint8_t(*)[32])leaves, nfiles)) != ZK_OK)
+      rc = fail("root", st);
+    if (rc == 0 && act[0] == 'r') {
+      printf("size %zu root ", nfiles);
+      print_hex(stdout, r, 32);
+      printf("\n");
+    } else if (rc == 0) {
+      if (!have_index) rc = die_usage("%s", "prove needs --index");
+      uint8_t(*path)[32] = calloc(64, 32);
+      size_t cnt = 0;
+      if (rc == 0 && path == NULL) rc = EXIT_INTERNAL;
+      if (rc == 0 && (st = zk_merkle_inclusion_proof(path, &cnt, 64, (const uint8_t(*)[32])leaves,
+                                                     nfiles, (size_t)index)) != ZK_OK)
+        rc = fail("prove", st);
+      for (size_t i = 0; rc == 0 && i < cnt; i++) {
+        printf("--proof ");
+        print_hex(stdout, path[i], 32);
+        printf("\n");
+      }
+      free(path);
+    }
+  } else if (strcmp(act, "verify") == 0) {
+    uint8_t lh[32];
+    if (leaf == NULL || root == NULL || !have_index || size == 0)
+      rc = die_usage("%s", "verify needs --leaf, --index, --size and --root");
+    if (rc == 0) rc = parse_digest32("--root", root, r);
+    if (rc == 0) {
+      uint8_t *b;
+      size_t l;
+      if ((rc = read_file(leaf, &b, &l)) == 0) {
+        st = zk_merkle_leaf_hash(lh, b, l);
+        free(b);
+        if (st != ZK_OK) rc = fail(leaf, st);
+      }
+    }
+    if (rc == 0 && (st = zk_merkle_verify_inclusion(lh, index, size, (const uint8_t(*)[32])proof,
+                                                    nproof, r)) != ZK_OK)
+      rc = fail("inclusion", st);
+    if (rc == 0) printf("OK: leaf %llu is in the tree of %llu leaves\n", (unsigned long long)index,
+                        (unsigned long long)size);
+  } else if (strcmp(act, "consistency") == 0) {
+    if (old_root == NULL || root == NULL || size == 0)
+      rc = die_usage("%s", "consistency needs --old-size, --old-root, --size and --root");
+    if (rc == 0) rc = parse_digest32("--old-root", old_root, r2);
+    if (rc == 0) rc = parse_digest32("--root", root, r);
+    if (rc == 0 && (st = zk_merkle_verify_consistency(old_size, size, r2, r,
+                                                      (const uint8_t(*)[32])proof, nproof)) != ZK_OK)
+      rc = fail("consistency", st);
+    if (rc == 0) printf("OK: the tree of %llu leaves extends the tree of %llu leaves\n",
+                        (unsigned long long)size, (unsigned long long)old_size);
+  } else {
+    rc = die_usage("unknown action '%s'", act);
+  }
+  free(leaves);
+  free(files);
+  free(proof);
+  return rc;
+}
+
+/* ---------------------------------------------------------------- evidence */
+
+static const char evidence_help[] =
+    "usage: zerokey evidence verify-chain --body FILE --stamp X_STAMP --notarization FILE\n"
+    "           --ruling FILE --result FILE --policy-key CURVE:HEX --notarizer-key CURVE:HEX\n"
+    "           --signer-key CURVE:HEX [--log ID] [--now-ms MS] [--max-age-ms MS]\n"
+    "  Verify stamp -> ruling -> signature result against the notarized state in one\n"
+    "  call; on failure the line names the broken link and the underlying status.\n"
+    "  Keys are the enclave keys taken from verified attestations (CURVE:HEX, SEC1,\n"
+    "  raw Ed25519 or DER SPKI).\n";
+
+static int cmd_evidence(int argc, char **argv) {
+  if (want_help(argc, argv) || argc < 1 || strcmp(argv[0], "verify-chain") != 0) {
+    fputs(evidence_help, want_help(argc, argv) ? stdout : stderr);
+    return want_help(argc, argv) ? 0 : EXIT_USAGE;
+  }
+  const char *bodyf = NULL, *stamp = NULL, *nzf = NULL, *rf = NULL, *resf = NULL, *pk = NULL,
+             *nk = NULL, *sk = NULL, *log = NULL;
+  uint64_t now = 0, max_age = 300000;
+  int rc = 0;
+  for (int i = 1; i < argc && rc == 0; i++) {
+    const char *o = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
+    if (val == NULL) return die_usage("option %s needs a value", o);
+    i++;
+    if (strcmp(o, "--body") == 0) bodyf = val;
+    else if (strcmp(o, "--stamp") == 0) stamp = val;
+    else if (strcmp(o, "--notarization") == 0) nzf = val;
+    else if (strcmp(o, "--ruling") == 0) rf = val;
+    else if (strcmp(o, "--result") == 0) resf = val;
+    else if (strcmp(o, "--policy-key") == 0) pk = val;
+    else if (strcmp(o, "--notarizer-key") == 0) nk = val;
+    else if (strcmp(o, "--signer-key") == 0) sk = val;
+    else if (strcmp(o, "--log") == 0) log = val;
+    else if (strcmp(o, "--now-ms") == 0) rc = parse_u64(o, val, &now);
+    else if (strcmp(o, "--max-age-ms") == 0) rc = parse_u64(o, val, &max_age);
+    else return die_usage("unknown option %s", o);
+  }
+  if (rc != 0) return rc;
+  if (!bodyf || !stamp || !nzf || !rf || !resf || !pk || !nk || !sk)
+    return die_usage("%s", "missing a required option");
+  zk_key *kp = NULL, *kn = NULL, *ks = NULL;
+  uint8_t *body = NULL, *nz = NULL, *ru = NULL, *res = NULL;
+  size_t body_len = 0, nz_len = 0, ru_len = 0, res_len = 0;
+  if ((rc = parse_pub_spec("--policy-key", pk, &kp)) == 0 &&
+      (rc = parse_pub_spec("--notarizer-key", nk, &kn)) == 0 &&
+      (rc = parse_pub_spec("--signer-key", sk, &ks)) == 0 &&
+      (rc = read_file(bodyf, &body, &body_len)) == 0 && (rc = read_file(nzf, &nz, &nz_len)) == 0 &&
+      (rc = read_file(rf, &ru, &ru_len)) == 0 && (rc = read_file(resf, &res, &res_len)) == 0) {
+    if (now == 0) now = now_ms_clock();
+    zk_stamp_verify_opts so;
+    memset(&so, 0, sizeof so);
+    so.now_ms = now;
+    zk_evidence_trust tr;
+    memset(&tr, 0, sizeof tr);
+    tr.policy_key = kp;
+    tr.notarizer_key = kn;
+    tr.signer_key = ks;
+    tr.stamp_opts = &so;
+    tr.log_id = log;
+    tr.now_ms = now;
+    tr.notarization_max_age_ms = max_age;
+    tr.max_skew_ms = 5000;
+    zk_evidence_chain ch;
+    memset(&ch, 0, sizeof ch);
+    ch.body = body;
+    ch.body_len = body_len;
+    ch.stamp = stamp;
+    ch.stamp_len = strlen(stamp);
+    ch.notarization = nz;
+    ch.notarization_len = nz_len;
+    ch.ruling = ru;
+    ch.ruling_len = ru_len;
+    ch.sig_result = res;
+    ch.sig_result_len = res_len;
+    zk_evidence_chain_report rep;
+    zk_status st = zk_evidence_chain_verify(&rep, &tr, &ch);
+    if (st != ZK_OK) {
+      fprintf(stderr, "zerokey evidence: %s (%s): %s\n", zk_status_name(st),
+              zk_status_name(rep.detail), zk_status_str(rep.detail));
+      rc = status_exit(st);
+    } else {
+      printf("OK: stamp -> ruling -> signature result verified; ruling ");
+      print_hex(stdout, rep.ruling_digest, 32);
+      printf("\n");
+    }
+  }
+  zk_key_free(kp);
+  zk_key_free(kn);
+  zk_key_free(ks);
+  free(body);
+  free(nz);
+  free(ru);
+  free(res);
+  return rc;
+}
+
 /* -------------------------------------------------------------------- main */
 
 static const char main_help[] =
@@ -698,6 +1106,9 @@ static const char main_help[] =
     "  stamp    create / verify X-Stamp and X-Stamp-Webauthn request stamps\n"
     "  cose     sign / verify COSE_Sign1 evidence\n"
     "  hpke     seal / open RFC 9180 HPKE messages (P-256, AES-256-GCM)\n"
+    "  chain    append / verify notarization chains (rollback, fork, gap detection)\n"
+    "  merkle   Merkle tree heads, inclusion and consistency proofs (RFC 9162)\n"
+    "  evidence verify stamp -> ruling -> signature result in one call\n"
     "  eif      compute the PCRs of an enclave image file\n"
     "  key      generate keys / derive public keys\n"
     "  version  print the library version\n"
@@ -711,6 +1122,7 @@ struct command {
 static const struct command commands[] = {
     {"attest", cmd_attest}, {"stamp", cmd_stamp}, {"cose", cmd_cose},
     {"hpke", cmd_hpke},     {"eif", cmd_eif},     {"key", cmd_key},
+    {"chain", cmd_chain},   {"merkle", cmd_merkle}, {"evidence", cmd_evidence},
 };
 
 int main(int argc, char **argv) {
