@@ -437,6 +437,7 @@ static void test_loaded_pki(void **state) {
 
 static void test_custom_ops(void **state) {
   (void)state;
+  zk_backend *b2_unused = NULL;
   /* zk_backend_from_ops refuses incomplete tables; non-mock backends refuse mock controls */
   zk_backend_ops ops = zki_mock_ops;
   ops.attest = NULL;
@@ -456,6 +457,33 @@ static void test_custom_ops(void **state) {
   assert_null(der);
   uint64_t t;
   zkt_assert_ok(zk_backend_time_ms(b, &t));
+  zk_backend_free(b);
+
+  /* argument checks of the wrappers (before any backend code runs) */
+  b = open_mock(NULL);
+  uint8_t buf[64];
+  size_t len = sizeof(buf);
+  uint8_t *doc = (uint8_t *)buf;
+  size_t doc_len = 7;
+  zk_nsm_description d;
+  zkt_assert_status(zk_backend_random(NULL, buf, 1), ZK_ERR_ARG);
+  zkt_assert_status(zk_backend_random(b, NULL, 1), ZK_ERR_ARG);
+  zkt_assert_ok(zk_backend_random(b, NULL, 0));
+  zkt_assert_status(zk_backend_attest(b, NULL, &doc_len, NULL, 0, NULL, 0, NULL, 0), ZK_ERR_ARG);
+  assert_int_equal(doc_len, 0);
+  zkt_assert_status(zk_backend_attest(b, &doc, &doc_len, NULL, 0, NULL, 1, NULL, 0), ZK_ERR_ARG);
+  assert_null(doc);
+  zkt_assert_status(zk_backend_describe_pcr(b, NULL, NULL, &len, 0), ZK_ERR_ARG);
+  zkt_assert_status(zk_backend_extend_pcr(b, buf, &len, 16, NULL, 1), ZK_ERR_ARG);
+  zkt_assert_status(zk_backend_lock_pcr(NULL, 16), ZK_ERR_ARG);
+  zkt_assert_status(zk_backend_lock_pcrs(NULL, 16), ZK_ERR_ARG);
+  zkt_assert_status(zk_backend_describe(b, NULL), ZK_ERR_ARG);
+  zkt_assert_status(zk_backend_describe(NULL, &d), ZK_ERR_ARG);
+  zkt_assert_status(zk_backend_time_ms(b, NULL), ZK_ERR_ARG);
+  zkt_assert_status(zk_backend_mock_set_time(NULL, 1), ZK_ERR_ARG);
+  zkt_assert_status(zk_backend_open(NULL, "mock", NULL), ZK_ERR_ARG);
+  zkt_assert_status(zk_backend_from_ops(&b2_unused, NULL, NULL), ZK_ERR_ARG);
+  assert_string_equal(zk_backend_name(NULL), "");
   zk_backend_free(b);
 }
 
