@@ -38,6 +38,7 @@ PC="$LIBDIR/pkgconfig/zerokey.pc"
 sed -i "s|^prefix=.*|prefix=$PREFIX|" "$PC"
 
 export ZEROKEY_LIB="$SO"
+export ZEROKEY_INCLUDE="$PREFIX/include"
 export LD_LIBRARY_PATH="$LIBDIR${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 export PKG_CONFIG_PATH="$LIBDIR/pkgconfig${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}"
 export CGO_LDFLAGS="-Wl,-rpath,$LIBDIR${CGO_LDFLAGS:+ $CGO_LDFLAGS}"
