@@ -309,7 +309,7 @@ zk_status zk_qos_envelope_open(const zk_qos_keyset *ks, uint8_t **pt, size_t *pt
   zk_wipe(key, sizeof key);
   if (st != ZK_OK) {
     zk_free_secret(buf, n ? n : 1);
-    return st == ZK_ERR_DECRYPT ? ZK_ERR_DECRYPT : st;
+    return st;
   }
   *pt = buf;
   *pt_len = n;

@@ -24,6 +24,9 @@
  * "publicKey": hex(130), "proofPayload": "<JSON text>", "signature": hex(r||s)}.
  * The signature is ECDSA P-256 / SHA-256 over the exact proofPayload bytes by
  * the sign half of publicKey, which must be the boot's attested ephemeral key.
+ * QOS signs app proofs with the LIVE ephemeral key: verify the boot with
+ * zk_qos_boot_policy_require_commitment(p, ZK_QOS_COMMIT_LIVE) (new QOS, PCR17)
+ * before accepting app proofs against it.
  */
 #ifndef ZEROKEY_QOS_PROOF_H
 #define ZEROKEY_QOS_PROOF_H
