@@ -192,6 +192,9 @@ func (r *Ruling) Info() RulingInfo {
 
 // Verify checks the policy signature, freshness and the digests the caller holds.
 func (r *Ruling) Verify(policyKey *Key, e *RulingExpect) error {
+	if e == nil {
+		return &Error{Status: StatusArg, Op: "zk_ruling_verify", Offset: -1}
+	}
 	var a arena
 	defer a.free()
 	ce := (*C.zk_ruling_expect)(a.alloc(int(unsafe.Sizeof(C.zk_ruling_expect{}))))
@@ -390,6 +393,9 @@ func (e *ChainError) Unwrap() error { return e.Err }
 // VerifyNotarizationChain verifies records (ascending) as one chain and
 // returns the new checkpoint, the head's state digest and time.
 func VerifyNotarizationChain(records [][]byte, notarizer *Key, o *ChainOptions) (*Checkpoint, []byte, uint64, error) {
+	if o == nil {
+		return nil, nil, 0, &Error{Status: StatusArg, Op: "zk_notarization_chain_verify", Offset: -1}
+	}
 	var a arena
 	defer a.free()
 	n := len(records)
@@ -463,9 +469,12 @@ func (e *EvidenceChainError) Unwrap() error { return e.Err }
 // VerifyEvidenceChain checks stamp -> notarization -> ruling -> signature
 // result and returns the four digests (stamp, notarization, ruling, result).
 func VerifyEvidenceChain(t *EvidenceTrust, c *EvidenceChain) ([4][]byte, error) {
+	var digests [4][]byte
+	if t == nil || c == nil {
+		return digests, &Error{Status: StatusArg, Op: "zk_evidence_chain_verify", Offset: -1}
+	}
 	var a arena
 	defer a.free()
-	var digests [4][]byte
 	cc := (*C.zk_evidence_chain)(a.alloc(int(unsafe.Sizeof(C.zk_evidence_chain{}))))
 	cc.body, cc.body_len = a.bytes(c.Body), C.size_t(len(c.Body))
 	cc.stamp, cc.stamp_len = a.str(c.Stamp), C.size_t(len(c.Stamp))

@@ -144,6 +144,9 @@ func (s *Stamp) Verify(body []byte, o *StampVerifyOptions) error {
 	if s.p == nil {
 		return &Error{Status: StatusState, Op: "zk_stamp_verify", Offset: -1}
 	}
+	if o == nil { // the C call requires options too
+		return &Error{Status: StatusArg, Op: "zk_stamp_verify", Offset: -1}
+	}
 	opts := (*C.zk_stamp_verify_opts)(C.calloc(1, C.size_t(unsafe.Sizeof(C.zk_stamp_verify_opts{}))))
 	if opts == nil {
 		panic("zerokey: out of memory")
