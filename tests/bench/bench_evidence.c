@@ -88,6 +88,7 @@ typedef struct {
 } chain_ctx;
 
 #define SIG_SAMPLE 1000
+#define STAMP_ROUNDS 5
 
 static int chain_verify(void *p) {
   chain_ctx *c = p;
@@ -140,6 +141,10 @@ static void bench_stamps(void) {
     exit(1);
   }
   c.sig = zk_stamp_signature(c.parsed, &c.sig_len);
+  /* The relying party pins the registered public key (a public-only object). */
+  zk_key *priv = c.key;
+  if (zk_key_public_copy(&c.key, priv) != ZK_OK) exit(1);
+  zk_key_free(priv);
   uint8_t spki[ZK_MAX_PUBKEY_LEN];
   size_t spki_len = sizeof spki;
   if (zk_key_export_public(c.key, ZK_PUB_SPKI_DER, spki, &spki_len) != ZK_OK) exit(1);
@@ -150,10 +155,21 @@ static void bench_stamps(void) {
     fprintf(stderr, "stamp self-check failed\n");
     exit(1);
   }
-  double raw = zkb_rate("raw OpenSSL P-256 verify (1 KiB body)", stamp_raw, &c, 1.0);
-  double pinned = zkb_rate("stamp parse+verify, pinned key", stamp_pinned, &c, 1.0);
-  double imported = zkb_rate("stamp parse+verify, key from the stamp", stamp_imported, &c, 1.0);
-  double replay = zkb_rate("stamp parse+verify+replay window, pinned", stamp_replay, &c, 1.0);
+  /* The machine may be shared: measure in interleaved rounds and keep each figure's
+   * best round, so that load spikes do not land on one side of a ratio only. */
+  double raw = 0, pinned = 0, imported = 0, replay = 0;
+  for (int round = 0; round < STAMP_ROUNDS; round++) {
+    double r = zkb_rate("raw OpenSSL P-256 verify (1 KiB body)", stamp_raw, &c, 0.5);
+    double p = zkb_rate("stamp parse+verify, pinned key", stamp_pinned, &c, 0.5);
+    double i = zkb_rate("stamp parse+verify, key from the stamp", stamp_imported, &c, 0.5);
+    double t = zkb_rate("stamp parse+verify+replay window, pinned", stamp_replay, &c, 0.5);
+    raw = r > raw ? r : raw;
+    pinned = p > pinned ? p : pinned;
+    imported = i > imported ? i : imported;
+    replay = t > replay ? t : replay;
+  }
+  printf("best of %d rounds: raw %.0f/s, pinned %.0f/s, imported %.0f/s, replay %.0f/s\n",
+         STAMP_ROUNDS, raw, pinned, imported, replay);
   zkb_report_ratio("stamp verify (pinned key)", pinned, "raw P-256 verify", raw);
   zkb_report_ratio("stamp verify (key imported)", imported, "raw P-256 verify", raw);
   zkb_report_ratio("stamp verify + replay window", replay, "raw P-256 verify", raw);
