@@ -143,6 +143,7 @@ static void test_bip340_vectors(void **state) {
   printf("  TRUE=%lu FALSE=%lu; invalid x-only keys refused at import: %lu; mutations of TRUE "
          "rows: %lu, accepted wrongly %lu\n",
          want_true, want_false, bad_key_rejected, mutations, mut_bad);
+  zkt_report_mutations("bip340/test-vectors.csv", mutations, mutations - mut_bad);
   assert_int_equal(run, 19);
   assert_int_equal(passed, 19);
   assert_int_equal(sign_rows, 8);

@@ -156,6 +156,7 @@ static void test_aes_gcm(void **state) {
   printf("  mutations of valid cases (nonce/tag/ct/aad byte flips, tag sizes 0..17, ct "
          "truncation): %lu, failing %lu\n",
          mutations, mut_bad);
+  zkt_report_mutations("wycheproof/aes_gcm_test.json", mutations, mutations - mut_bad);
   assert_int_equal(run + na, 316);
   assert_int_equal(run, 197);
   assert_int_equal(passed, run);

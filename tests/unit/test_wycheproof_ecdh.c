@@ -173,6 +173,7 @@ static void run_file(const char *rel, int spki, unsigned long want_run) {
   printf("  peer-key mutations of valid cases (flipped last byte, truncated, trailing byte): "
          "%lu, wrongly imported %lu\n",
          mutations, mut_bad);
+  zkt_report_mutations(rel, mutations, mutations - mut_bad);
   assert_int_equal(run, want_run);
   assert_int_equal(passed, run);
   assert_int_equal(mut_bad, 0);

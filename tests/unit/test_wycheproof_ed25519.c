@@ -115,6 +115,7 @@ static void test_ed25519(void **state) {
          valid, invalid, enc, sigfail);
   printf("  mutations of valid cases (R/S byte flips, length 63/65, message): %lu, misbehaving %lu\n",
          mutations, mut_bad);
+  zkt_report_mutations("wycheproof/ed25519_test.json", mutations, mutations - mut_bad);
   assert_int_equal(run, 151);
   assert_int_equal(passed, run);
 }
