@@ -108,7 +108,7 @@ static void test_qos_vector(void **state) {
     zk_status st = zk_shamir_combine_var(out, sizeof out, &outn, p, l, 2);
     if (st == ZK_ERR_SHAMIR_SHARES && outn == 0) rejected++;
   }
-  zkt_report("shamir qos vector mutations", mut, rejected);
+  zkt_report_mutations("shamir qos vector", mut, rejected);
   assert_int_equal(mut, rejected);
   for (size_t i = 0; i < ns; i++) free(sh[i]);
   json_decref(j);
