@@ -62,10 +62,12 @@ if command -v python3 >/dev/null 2>&1; then
     echo "FAILED: python binding tests (exit $rc)"
     failed=1
   fi
-  n=$(grep -c "\.\.\. skipped" "$PYLOG" || true)
+  # unittest -v prints "skipped '<reason>'" for every skipped test (the reason may
+  # follow the test name on the same line or a stderr note on the next one).
+  n=$(grep -o "skipped '.*'" "$PYLOG" | wc -l)
   if [ "$n" -gt 0 ]; then
     skipped=$((skipped + n))
-    grep "\.\.\. skipped" "$PYLOG" | sed 's/^/SKIPPED (python): /'
+    grep -o "skipped '.*'" "$PYLOG" | sed "s/^skipped '\(.*\)'\$/SKIPPED (python): \1/"
   fi
 else
   echo "SKIPPED: python binding tests (python3 not found)"
@@ -81,10 +83,11 @@ if command -v go >/dev/null 2>&1; then
     echo "FAILED: go binding tests (exit $rc)"
     failed=1
   fi
+  # go test -v prints the t.Skipf reason ("SKIPPED: ...") just before "--- SKIP: TestX".
   n=$(grep -c -- "--- SKIP" "$GOLOG" || true)
   if [ "$n" -gt 0 ]; then
     skipped=$((skipped + n))
-    grep -A1 -- "--- SKIP" "$GOLOG" | grep -v -- "^--$" | sed 's/^/SKIPPED (go): /'
+    grep -E -- "--- SKIP|SKIPPED:" "$GOLOG" | sed 's/^ *//; s/^/SKIPPED (go): /'
   fi
 else
   echo "SKIPPED: go binding tests (go toolchain not found)"

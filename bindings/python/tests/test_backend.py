@@ -80,6 +80,22 @@ class TestMockBackend(unittest.TestCase):
             Backend.open("no-such-backend")
         self.assertEqual(cm.exception.status, Status.ERR_BACKEND)
 
+    def test_document_variants(self) -> None:
+        """Indefinite-length payloads, tag 18 and 16-PCR documents verify the same way."""
+        from zerokey import backend as bk
+        vectors.require(self, "zk_backend_open")
+        for flags in (bk.MOCK_INDEFINITE_PAYLOAD, bk.MOCK_TAGGED, bk.MOCK_16_PCRS,
+                      bk.MOCK_INDEFINITE_PAYLOAD | bk.MOCK_TAGGED | bk.MOCK_16_PCRS):
+            with Backend.open("mock", mock_time_ms=NOW_MS, mock_flags=flags) as be:
+                v = attestation.Verifier(aws_root=False)
+                v.add_root_der(be.mock_root_der())
+                d = v.verify(be.attest(user_data=b"u"), at_unix=NOW_MS // 1000,
+                             policy=attestation.Policy(allow_debug=True))
+                self.assertEqual(d.tagged, bool(flags & bk.MOCK_TAGGED), flags)
+                self.assertEqual(len(d.pcrs), 16 if flags & bk.MOCK_16_PCRS else 32, flags)
+        with self.assertRaises(zerokey.ArgumentError):
+            Backend.open("mock", mock_flags=0x80)
+
 
 if __name__ == "__main__":
     unittest.main()

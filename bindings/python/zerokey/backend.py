@@ -18,11 +18,16 @@ from ._lib import Bytes, _declare, blen, inbuf, need, take_malloced
 from .errors import check
 
 PCR_MAX_LEN = 64
+# Mock document variants (zk_backend_options.mock_flags).
+MOCK_INDEFINITE_PAYLOAD = 0x1  # payload map BF .. FF, as real documents since ~2025-08
+MOCK_TAGGED = 0x2  # COSE_Sign1 with tag 18
+MOCK_16_PCRS = 0x4  # PCRs 0-15 only, as documents up to 2025
 
 
 class BackendOptionsC(ctypes.Structure):
     _fields_ = [("nsm_device", c_char_p), ("transport", c_void_p), ("transport_ctx", c_void_p),
-                ("mock_time_ms", c_uint64), ("mock_module_id", c_char_p),
+                ("mock_time_ms", c_uint64), ("mock_flags", ctypes.c_uint),
+                ("mock_module_id", c_char_p),
                 ("mock_boot_pcrs", c_void_p), ("mock_boot_pcrs_len", c_size_t),
                 ("mock_root_der", c_void_p), ("mock_root_der_len", c_size_t),
                 ("mock_intermediate_der", c_void_p), ("mock_intermediate_der_len", c_size_t),
@@ -65,7 +70,7 @@ class Backend:
 
     @classmethod
     def open(cls, name: str = "mock", *, nsm_device: Optional[str] = None,
-             mock_time_ms: int = 0, mock_module_id: Optional[str] = None,
+             mock_time_ms: int = 0, mock_flags: int = 0, mock_module_id: Optional[str] = None,
              mock_boot_pcrs: Optional[Bytes] = None, mock_root_der: Optional[Bytes] = None,
              mock_intermediate_der: Optional[Bytes] = None,
              mock_leaf_der: Optional[Bytes] = None,
@@ -75,6 +80,7 @@ class Backend:
         o = BackendOptionsC()
         o.nsm_device = nsm_device.encode() if nsm_device is not None else None
         o.mock_time_ms = mock_time_ms
+        o.mock_flags = mock_flags
         o.mock_module_id = mock_module_id.encode() if mock_module_id is not None else None
         o.mock_boot_pcrs, o.mock_boot_pcrs_len = _opt(keep, mock_boot_pcrs)
         o.mock_root_der, o.mock_root_der_len = _opt(keep, mock_root_der)
@@ -176,4 +182,4 @@ class Backend:
             pass
 
 
-__all__ = ["Backend", "PCR_MAX_LEN"]
+__all__ = ["Backend", "PCR_MAX_LEN", "MOCK_INDEFINITE_PAYLOAD", "MOCK_TAGGED", "MOCK_16_PCRS"]
