@@ -32,6 +32,7 @@ typedef struct mock_ctx {
   uint8_t locked[ZK_NSM_MAX_PCRS];
   uint64_t now_ms;
   char module_id[ZK_NSM_MODULE_ID_MAX + 1];
+  unsigned flags; /* ZK_MOCK_* */
   uint8_t *root_der, *int_der, *leaf_der;
   size_t root_der_len, int_der_len, leaf_der_len;
   zk_key *leaf_key;
@@ -234,11 +235,13 @@ static zk_status build_payload(uint8_t **out, size_t *out_len, const mock_ctx *c
                                const uint8_t *user_data, size_t user_data_len,
                                const uint8_t *nonce, size_t nonce_len, const uint8_t *public_key,
                                size_t public_key_len) {
-  cbor_item_t *m = cbor_new_definite_map(9);
-  cbor_item_t *pcrs = cbor_new_definite_map(ZK_NSM_MAX_PCRS);
+  uint8_t n_pcrs = (c->flags & ZK_MOCK_16_PCRS) ? MOCK_BOOT_LOCKED : ZK_NSM_MAX_PCRS;
+  cbor_item_t *m = (c->flags & ZK_MOCK_INDEFINITE_PAYLOAD) ? cbor_new_indefinite_map()
+                                                           : cbor_new_definite_map(9);
+  cbor_item_t *pcrs = cbor_new_definite_map(n_pcrs);
   cbor_item_t *bundle = cbor_new_definite_array(2);
   int ok = m != NULL && pcrs != NULL && bundle != NULL;
-  for (uint8_t i = 0; ok && i < ZK_NSM_MAX_PCRS; i++)
+  for (uint8_t i = 0; ok && i < n_pcrs; i++)
     ok = put(pcrs, cbor_build_uint8(i), cbor_build_bytestring(c->pcr[i], MOCK_PCR_LEN));
   if (ok) {
     cbor_item_t *r = cbor_build_bytestring(c->root_der, c->root_der_len);
@@ -307,7 +310,8 @@ static zk_status mock_attest(void *ctx, uint8_t **doc, size_t *doc_len, const ui
                                nonce_len, public_key, public_key_len);
   pthread_mutex_unlock(&c->mu);
   if (st != ZK_OK) return st;
-  st = zk_cose_sign1_create(doc, doc_len, c->leaf_key, NULL, 0, payload, payload_len, NULL, 0, 0);
+  st = zk_cose_sign1_create(doc, doc_len, c->leaf_key, NULL, 0, payload, payload_len, NULL, 0,
+                            (c->flags & ZK_MOCK_TAGGED) ? ZK_COSE_TAGGED : 0);
   free(payload);
   return st;
 }
@@ -428,6 +432,8 @@ zk_status zki_mock_new(void **out, const zk_backend_options *o) {
   int n_pki = (o->mock_root_der != NULL) + (o->mock_intermediate_der != NULL) +
               (o->mock_leaf_der != NULL) + (o->mock_leaf_secret != NULL);
   if (n_pki != 0 && n_pki != 4) return ZK_ERR_ARG;
+  if ((o->mock_flags & ~(ZK_MOCK_INDEFINITE_PAYLOAD | ZK_MOCK_TAGGED | ZK_MOCK_16_PCRS)) != 0)
+    return ZK_ERR_ARG;
   if (o->mock_boot_pcrs != NULL && o->mock_boot_pcrs_len != MOCK_BOOT_LOCKED * MOCK_PCR_LEN)
     return ZK_ERR_ARG;
   const char *mid = o->mock_module_id != NULL ? o->mock_module_id : MOCK_DEFAULT_MODULE_ID;
@@ -441,6 +447,7 @@ zk_status zki_mock_new(void **out, const zk_backend_options *o) {
     return ZK_ERR_INTERNAL;
   }
   memcpy(c->module_id, mid, mid_len);
+  c->flags = o->mock_flags;
   c->now_ms = o->mock_time_ms != 0 ? o->mock_time_ms : zki_now_ms();
   if (o->mock_boot_pcrs != NULL)
     for (size_t i = 0; i < MOCK_BOOT_LOCKED; i++)

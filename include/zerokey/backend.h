@@ -41,6 +41,11 @@ extern "C" {
 #define ZK_NSM_MAX_LOCKED 64u       /* longest locked_pcrs list accepted from a device */
 #define ZK_NSM_ATTEST_FIELD_MAX 1024u /* user_data / nonce / public_key (mock limit) */
 
+/* Mock document variants seen on real NSMs (zk_backend_options.mock_flags). */
+#define ZK_MOCK_INDEFINITE_PAYLOAD 0x1u /* payload map BF .. FF, as real documents since ~2025-08 */
+#define ZK_MOCK_TAGGED 0x2u             /* COSE_Sign1 with tag 18 (real documents are untagged) */
+#define ZK_MOCK_16_PCRS 0x4u            /* report PCRs 0-15 only, as documents up to 2025 */
+
 /* ioctl number of NSM_IOCTL_RAW: _IOWR(0x0A, 0, struct { u64 addr, len; } x 2). */
 #define ZK_NSM_IOCTL_RAW 0xC0200A00ul
 
@@ -82,6 +87,7 @@ typedef struct zk_backend_options {
   void *transport_ctx;
   /* mock */
   uint64_t mock_time_ms;         /* initial clock in ms since the epoch; 0 = current time */
+  unsigned mock_flags;           /* ZK_MOCK_* document variants (0 = definite map, untagged, 32 PCRs) */
   const char *mock_module_id;    /* NULL = "i-0123456789abcdef0-enc0123456789abcdef" */
   /* Values of the boot PCRs 0-15 (16 x 48 bytes, e.g. EIF measurements in 0-2);
    * NULL = all zero, which verifiers treat as a debug-mode enclave. */
@@ -128,7 +134,7 @@ typedef struct zk_backend zk_backend;
 
 /*
  * Open a built-in backend.
- * Returns: ZK_OK; ZK_ERR_BACKEND (unknown name); ZK_ERR_ARG; ZK_ERR_NOMEM;
+ * Returns: ZK_OK; ZK_ERR_BACKEND (unknown name); ZK_ERR_ARG (also unknown mock_flags); ZK_ERR_NOMEM;
  *          nitro: ZK_ERR_NSM_DEVICE (device cannot be opened);
  *          mock: ZK_ERR_ATT_CERT / ZK_ERR_KEY (bad PKI files), ZK_ERR_INTERNAL.
  * Args: name: "nitro" or "mock". opts: may be NULL (defaults).

@@ -372,6 +372,52 @@ static void test_attestation_document(void **state) {
   zk_backend_free(b3);
 }
 
+/* Document variants of real NSMs: indefinite payload map, tag 18, 16 PCRs. */
+static void test_document_variants(void **state) {
+  (void)state;
+  static const unsigned flags[] = {ZK_MOCK_INDEFINITE_PAYLOAD, ZK_MOCK_TAGGED, ZK_MOCK_16_PCRS,
+                                   ZK_MOCK_INDEFINITE_PAYLOAD | ZK_MOCK_TAGGED | ZK_MOCK_16_PCRS};
+  for (size_t i = 0; i < ZKI_ARRAY_LEN(flags); i++) {
+    zk_backend_options o;
+    memset(&o, 0, sizeof(o));
+    o.mock_flags = flags[i];
+    zk_backend *b = open_mock(&o);
+    uint8_t *doc = NULL;
+    size_t doc_len = 0;
+    zkt_assert_ok(zk_backend_attest(b, &doc, &doc_len, NULL, 0, (const uint8_t *)"n", 1, NULL, 0));
+    int tagged = (flags[i] & ZK_MOCK_TAGGED) != 0;
+    assert_int_equal(doc[0], tagged ? 0xD2 : 0x84);
+    if (tagged) assert_int_equal(doc[1], 0x84);
+    zk_cose_sign1 *msg = NULL;
+    zkt_assert_ok(zk_cose_sign1_parse(&msg, doc, doc_len, NULL));
+    assert_int_equal(zk_cose_sign1_is_tagged(msg), tagged);
+    size_t plen;
+    const uint8_t *pl = zk_cose_sign1_payload(msg, &plen);
+    if (flags[i] & ZK_MOCK_INDEFINITE_PAYLOAD) {
+      assert_int_equal(pl[0], 0xBF);
+      assert_int_equal(pl[plen - 1], 0xFF);
+    } else {
+      assert_int_equal(pl[0], 0xA9);
+    }
+    struct cbor_load_result res;
+    cbor_item_t *payload = cbor_load(pl, plen, &res);
+    assert_non_null(payload);
+    assert_int_equal(res.read, plen);
+    assert_int_equal(cbor_map_size(payload), 9);
+    assert_int_equal(cbor_map_size(field(payload, "pcrs")),
+                     (flags[i] & ZK_MOCK_16_PCRS) ? 16 : 32);
+    cbor_decref(&payload);
+    zk_cose_sign1_free(msg);
+    zk_free(doc);
+    zk_backend_free(b);
+  }
+  zk_backend_options o;
+  memset(&o, 0, sizeof(o));
+  o.mock_flags = 0x8;
+  zk_backend *b = NULL;
+  zkt_assert_status(zk_backend_open(&b, "mock", &o), ZK_ERR_ARG);
+}
+
 static void test_loaded_pki(void **state) {
   (void)state;
   uint8_t *root, *inter, *leaf, *secret_hex;
@@ -492,6 +538,7 @@ int main(void) {
       cmocka_unit_test(test_describe_and_pcrs),
       cmocka_unit_test(test_clock_random_misc),
       cmocka_unit_test(test_attestation_document),
+      cmocka_unit_test(test_document_variants),
       cmocka_unit_test(test_loaded_pki),
       cmocka_unit_test(test_custom_ops),
   };

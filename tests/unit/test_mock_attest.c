@@ -230,6 +230,38 @@ static void test_debug_mode_default_mock(void **state) {
   zk_backend_free(b);
 }
 
+/* The verifier accepts every document variant real NSMs produce, from the mock too. */
+static void test_document_variants_verify(void **state) {
+  (void)state;
+  static const unsigned flags[] = {ZK_MOCK_INDEFINITE_PAYLOAD, ZK_MOCK_TAGGED, ZK_MOCK_16_PCRS,
+                                   ZK_MOCK_INDEFINITE_PAYLOAD | ZK_MOCK_TAGGED | ZK_MOCK_16_PCRS};
+  for (size_t i = 0; i < ZKI_ARRAY_LEN(flags); i++) {
+    zk_backend_options o;
+    memset(&o, 0, sizeof(o));
+    o.mock_time_ms = T0_MS;
+    o.mock_flags = flags[i];
+    zk_backend *b = NULL;
+    zkt_assert_ok(zk_backend_open(&b, "mock", &o));
+    zk_att_verifier *v = mock_verifier(b);
+    zk_att_policy *pol = NULL;
+    zkt_assert_ok(zk_att_policy_new(&pol));
+    zk_att_policy_allow_debug(pol, 1);
+    zkt_assert_ok(zk_att_policy_expect_nonce(pol, (const uint8_t *)"n", 1));
+    uint8_t *doc = NULL;
+    size_t doc_len = 0;
+    zkt_assert_ok(zk_backend_attest(b, &doc, &doc_len, NULL, 0, (const uint8_t *)"n", 1, NULL, 0));
+    zk_att_doc *d = NULL;
+    zkt_assert_ok(zk_att_verify(v, &d, doc, doc_len, T0_S, pol, NULL));
+    assert_int_equal(zk_att_doc_is_tagged(d), (flags[i] & ZK_MOCK_TAGGED) != 0);
+    assert_int_equal(zk_att_doc_pcr_mask(d), (flags[i] & ZK_MOCK_16_PCRS) ? 0xFFFFu : 0xFFFFFFFFu);
+    zk_att_doc_free(d);
+    zk_free(doc);
+    zk_att_policy_free(pol);
+    zk_att_verifier_free(v);
+    zk_backend_free(b);
+  }
+}
+
 static void test_loaded_qos_mock_pki(void **state) {
   (void)state;
   uint8_t *root, *inter, *leaf, *hex;
@@ -282,6 +314,7 @@ int main(void) {
       cmocka_unit_test(test_verify_against_mock_root_not_aws),
       cmocka_unit_test(test_pcr_extend_lock_and_clock_visible),
       cmocka_unit_test(test_debug_mode_default_mock),
+      cmocka_unit_test(test_document_variants_verify),
       cmocka_unit_test(test_loaded_qos_mock_pki),
   };
   return zkt_run_(__FILE__, tests, ZKI_ARRAY_LEN(tests));
