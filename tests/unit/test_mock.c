@@ -8,6 +8,7 @@
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 #include <openssl/x509_vfy.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -418,6 +419,59 @@ static void test_document_variants(void **state) {
   zkt_assert_status(zk_backend_open(&b, "mock", &o), ZK_ERR_ARG);
 }
 
+/* One mock shared by 4 threads, each extending its own PCR and attesting:
+ * every PCR ends at the sequential chain, every document verifies. */
+typedef struct thread_arg {
+  zk_backend *b;
+  uint16_t index;
+  int rounds;
+  int failed;
+} thread_arg;
+
+static void *extend_worker(void *p) {
+  thread_arg *a = p;
+  for (int r = 0; r < a->rounds; r++) {
+    uint8_t v[48], data[2] = {(uint8_t)a->index, (uint8_t)r};
+    size_t vlen = sizeof(v);
+    if (zk_backend_extend_pcr(a->b, v, &vlen, a->index, data, sizeof(data)) != ZK_OK) a->failed = 1;
+    if (r % 8 == 0) {
+      uint8_t *doc = NULL;
+      size_t doc_len = 0;
+      if (zk_backend_attest(a->b, &doc, &doc_len, data, 2, NULL, 0, NULL, 0) != ZK_OK) a->failed = 1;
+      zk_free(doc);
+    }
+  }
+  return NULL;
+}
+
+static void test_threads(void **state) {
+  (void)state;
+  zk_backend *b = open_mock(NULL);
+  pthread_t th[4];
+  thread_arg args[4];
+  for (int i = 0; i < 4; i++) {
+    args[i] = (thread_arg){.b = b, .index = (uint16_t)(16 + i), .rounds = 40, .failed = 0};
+    assert_int_equal(pthread_create(&th[i], NULL, extend_worker, &args[i]), 0);
+  }
+  for (int i = 0; i < 4; i++) {
+    assert_int_equal(pthread_join(th[i], NULL), 0);
+    assert_int_equal(args[i].failed, 0);
+  }
+  for (int i = 0; i < 4; i++) {
+    uint8_t want[48] = {0}, tmp[48], got[48];
+    for (int r = 0; r < 40; r++) {
+      uint8_t data[2] = {(uint8_t)(16 + i), (uint8_t)r};
+      memcpy(tmp, want, 48);
+      sha384_cat(want, tmp, 48, data, 2);
+    }
+    size_t glen = sizeof(got);
+    int locked;
+    zkt_assert_ok(zk_backend_describe_pcr(b, &locked, got, &glen, (uint16_t)(16 + i)));
+    assert_memory_equal(got, want, 48);
+  }
+  zk_backend_free(b);
+}
+
 static void test_loaded_pki(void **state) {
   (void)state;
   uint8_t *root, *inter, *leaf, *secret_hex;
@@ -539,6 +593,7 @@ int main(void) {
       cmocka_unit_test(test_clock_random_misc),
       cmocka_unit_test(test_attestation_document),
       cmocka_unit_test(test_document_variants),
+      cmocka_unit_test(test_threads),
       cmocka_unit_test(test_loaded_pki),
       cmocka_unit_test(test_custom_ops),
   };
