@@ -49,21 +49,22 @@ ZK_TEST_QUICK=1 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print
   ctest --test-dir "$OUT/asan" -j"$JOBS" --output-on-failure
 
 step "4. valgrind memcheck"
-vg_fail=0
-for t in "$OUT"/gcc/tests/test_*; do
-  [ -x "$t" ] || continue
+# One valgrind per core; each test log goes to $OUT/valgrind-<test>.log.
+vg_one() {
+  local t=$1 out=$2 name rc
   name=$(basename "$t")
   if ZK_TEST_QUICK=1 valgrind -q --error-exitcode=99 --leak-check=full \
        --errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect \
-       "$t" >"$OUT/valgrind-$name.log" 2>&1; then
+       "$t" >"$out/valgrind-$name.log" 2>&1; then
     echo "valgrind $name: clean"
   else
     rc=$?
-    if [ $rc -eq 77 ]; then echo "valgrind $name: SKIPPED (vectors missing)"; else
-      echo "valgrind $name: FAILED (rc=$rc)"; tail -40 "$OUT/valgrind-$name.log"; vg_fail=1; fi
+    if [ $rc -eq 77 ]; then echo "valgrind $name: SKIPPED (vectors missing)"; return 0; fi
+    echo "valgrind $name: FAILED (rc=$rc)"; tail -40 "$out/valgrind-$name.log"; return 1
   fi
-done
-[ $vg_fail -eq 0 ]
+}
+export -f vg_one
+ls "$OUT"/gcc/tests/test_* | xargs -P "$JOBS" -I{} bash -c 'vg_one "$@"' _ {} "$OUT"
 
 step "5. fuzz harnesses (${FUZZ_SECONDS}s each)"
 cmake -S . -B "$OUT/fuzz" -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug -DZK_FUZZ=ON \
