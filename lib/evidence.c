@@ -313,6 +313,37 @@ zk_status zki_ev_copy_digest(const zki_ev *ev, uint8_t out[ZK_EVIDENCE_DIGEST_LE
   return ZK_OK;
 }
 
+/* ---- kinds ---- */
+
+static zk_status finish_kind(void **out, const zki_ev_kind *k, void *obj, zk_status s) {
+  if (s == ZK_OK) s = k->load(obj);
+  if (s != ZK_OK) {
+    k->free(obj);
+    return s;
+  }
+  *out = obj;
+  return ZK_OK;
+}
+
+zk_status zki_ev_parse_kind(void **out, const zki_ev_kind *k, const uint8_t *buf, size_t len) {
+  if (out == NULL) return ZK_ERR_ARG;
+  *out = NULL;
+  if (buf == NULL) return ZK_ERR_ARG;
+  void *obj = calloc(1, k->obj_size);
+  if (obj == NULL) return ZK_ERR_NOMEM;
+  return finish_kind(out, k, obj,
+                     zki_ev_open((zki_ev *)obj, buf, len, k->type, k->fields, k->n_fields));
+}
+
+zk_status zki_ev_create_kind(void **out, const zki_ev_kind *k, const zk_key *key,
+                             const cbor_item_t *payload) {
+  *out = NULL;
+  void *obj = calloc(1, k->obj_size);
+  if (obj == NULL) return ZK_ERR_NOMEM;
+  return finish_kind(out, k, obj,
+                     zki_ev_seal((zki_ev *)obj, key, payload, k->type, k->fields, k->n_fields));
+}
+
 /* ---- fields ---- */
 
 static const cbor_item_t *field(const zki_ev *ev, const char *name) {

@@ -1,4 +1,5 @@
 /* Fetch proofs: signed (request -> response, time, server chain) statements. */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,6 +24,19 @@ void zk_fetch_proof_free(zk_fetch_proof *p) {
   free(p);
 }
 
+/* Parse / create through the shared evidence machinery (evidence.c). */
+static zk_status load_fields(void *obj);
+static void free_obj(void *obj) {
+  zk_fetch_proof_free(obj);
+}
+static const zki_ev_kind kind = {.type = ZK_FETCH_TYPE,
+                                 .fields = fetch_fields,
+                                 .n_fields = ZKI_ARRAY_LEN(fetch_fields),
+                                 .obj_size = sizeof(zk_fetch_proof),
+                                 .load = load_fields,
+                                 .free = free_obj};
+_Static_assert(offsetof(zk_fetch_proof, ev) == 0, "the zki_ev must come first");
+
 static zk_status check_method(const char *m) {
   size_t n = m != NULL ? strlen(m) : 0;
   if (n == 0 || n > ZK_FETCH_MAX_METHOD) return ZK_ERR_VALUE;
@@ -31,7 +45,8 @@ static zk_status check_method(const char *m) {
   return ZK_OK;
 }
 
-static zk_status load_fields(zk_fetch_proof *p) {
+static zk_status load_fields(void *obj) {
+  zk_fetch_proof *p = obj;
   zk_fetch_info *in = &p->info;
   uint64_t status;
   ZKI_TRY(zki_ev_get_text(&p->ev, "method", &p->method, ZK_FETCH_MAX_METHOD));
@@ -52,19 +67,10 @@ static zk_status load_fields(zk_fetch_proof *p) {
 
 zk_status zk_fetch_proof_parse(zk_fetch_proof **out, const uint8_t *buf, size_t len) {
   if (out == NULL) return ZK_ERR_ARG;
-  *out = NULL;
-  if (buf == NULL) return ZK_ERR_ARG;
-  zk_fetch_proof *p = calloc(1, sizeof *p);
-  if (p == NULL) return ZK_ERR_NOMEM;
-  zk_status s =
-      zki_ev_open(&p->ev, buf, len, ZK_FETCH_TYPE, fetch_fields, ZKI_ARRAY_LEN(fetch_fields));
-  if (s == ZK_OK) s = load_fields(p);
-  if (s != ZK_OK) {
-    zk_fetch_proof_free(p);
-    return s;
-  }
-  *out = p;
-  return ZK_OK;
+  void *obj = NULL;
+  zk_status s = zki_ev_parse_kind(&obj, &kind, buf, len);
+  *out = obj;
+  return s;
 }
 
 zk_status zk_fetch_proof_create(zk_fetch_proof **out, const zk_key *key, const zk_fetch_info *in) {
@@ -83,18 +89,11 @@ zk_status zk_fetch_proof_create(zk_fetch_proof **out, const zk_key *key, const z
   if (s == ZK_OK) s = zki_ev_put_bytes(m, "body", in->body_digest, 32);
   if (s == ZK_OK) s = zki_ev_put_bytes(m, "certs", in->cert_chain_digest, 32);
   if (s == ZK_OK) s = zki_ev_put_uint(m, "time", in->time_ms);
-  zk_fetch_proof *p = NULL;
-  if (s == ZK_OK && (p = calloc(1, sizeof *p)) == NULL) s = ZK_ERR_NOMEM;
-  if (s == ZK_OK)
-    s = zki_ev_seal(&p->ev, key, m, ZK_FETCH_TYPE, fetch_fields, ZKI_ARRAY_LEN(fetch_fields));
-  if (s == ZK_OK) s = load_fields(p);
+  void *obj = NULL;
+  if (s == ZK_OK) s = zki_ev_create_kind(&obj, &kind, key, m);
   cbor_decref(&m);
-  if (s != ZK_OK) {
-    zk_fetch_proof_free(p);
-    return s;
-  }
-  *out = p;
-  return ZK_OK;
+  *out = obj;
+  return s;
 }
 
 zk_status zk_fetch_proof_verify(const zk_fetch_proof *p, const zk_key *key,

@@ -1,4 +1,5 @@
 /* Notarization records and hash-chain verification (one signature per chain). */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,11 +22,25 @@ void zk_notarization_free(zk_notarization *n) {
   free(n);
 }
 
+/* Parse / create through the shared evidence machinery (evidence.c). */
+static zk_status load_fields(void *obj);
+static void free_obj(void *obj) {
+  zk_notarization_free(obj);
+}
+static const zki_ev_kind kind = {.type = ZK_NOTARIZATION_TYPE,
+                                 .fields = nz_fields,
+                                 .n_fields = ZKI_ARRAY_LEN(nz_fields),
+                                 .obj_size = sizeof(zk_notarization),
+                                 .load = load_fields,
+                                 .free = free_obj};
+_Static_assert(offsetof(zk_notarization, ev) == 0, "the zki_ev must come first");
+
 static int is_zero32(const uint8_t d[32]) {
   return memcmp(d, zero32, 32) == 0;
 }
 
-static zk_status load_fields(zk_notarization *n) {
+static zk_status load_fields(void *obj) {
+  zk_notarization *n = obj;
   zk_notarization_info *in = &n->info;
   ZKI_TRY(zki_ev_get_text(&n->ev, "log", &n->log, ZK_EVIDENCE_MAX_ID));
   ZKI_TRY(zki_ev_get_uint(&n->ev, "seq", &in->sequence));
@@ -39,19 +54,10 @@ static zk_status load_fields(zk_notarization *n) {
 
 zk_status zk_notarization_parse(zk_notarization **out, const uint8_t *buf, size_t len) {
   if (out == NULL) return ZK_ERR_ARG;
-  *out = NULL;
-  if (buf == NULL) return ZK_ERR_ARG;
-  zk_notarization *n = calloc(1, sizeof *n);
-  if (n == NULL) return ZK_ERR_NOMEM;
-  zk_status s =
-      zki_ev_open(&n->ev, buf, len, ZK_NOTARIZATION_TYPE, nz_fields, ZKI_ARRAY_LEN(nz_fields));
-  if (s == ZK_OK) s = load_fields(n);
-  if (s != ZK_OK) {
-    zk_notarization_free(n);
-    return s;
-  }
-  *out = n;
-  return ZK_OK;
+  void *obj = NULL;
+  zk_status s = zki_ev_parse_kind(&obj, &kind, buf, len);
+  *out = obj;
+  return s;
 }
 
 zk_status zk_notarization_create(zk_notarization **out, const zk_key *key,
@@ -67,18 +73,11 @@ zk_status zk_notarization_create(zk_notarization **out, const zk_key *key,
   if (s == ZK_OK) s = zki_ev_put_bytes(m, "prev", in->prev_digest, 32);
   if (s == ZK_OK) s = zki_ev_put_bytes(m, "state", in->state_digest, 32);
   if (s == ZK_OK) s = zki_ev_put_uint(m, "time", in->time_ms);
-  zk_notarization *n = NULL;
-  if (s == ZK_OK && (n = calloc(1, sizeof *n)) == NULL) s = ZK_ERR_NOMEM;
-  if (s == ZK_OK)
-    s = zki_ev_seal(&n->ev, key, m, ZK_NOTARIZATION_TYPE, nz_fields, ZKI_ARRAY_LEN(nz_fields));
-  if (s == ZK_OK) s = load_fields(n);
+  void *obj = NULL;
+  if (s == ZK_OK) s = zki_ev_create_kind(&obj, &kind, key, m);
   cbor_decref(&m);
-  if (s != ZK_OK) {
-    zk_notarization_free(n);
-    return s;
-  }
-  *out = n;
-  return ZK_OK;
+  *out = obj;
+  return s;
 }
 
 zk_status zk_notarization_next(zk_notarization **out, const zk_key *key,

@@ -1,4 +1,5 @@
 /* Rulings: policy decisions bound to a stamp, a request and a notarized state. */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,7 +27,21 @@ void zk_ruling_free(zk_ruling *r) {
   free(r);
 }
 
-static zk_status load_fields(zk_ruling *r) {
+/* Parse / create through the shared evidence machinery (evidence.c). */
+static zk_status load_fields(void *obj);
+static void free_obj(void *obj) {
+  zk_ruling_free(obj);
+}
+static const zki_ev_kind kind = {.type = ZK_RULING_TYPE,
+                                 .fields = ruling_fields,
+                                 .n_fields = ZKI_ARRAY_LEN(ruling_fields),
+                                 .obj_size = sizeof(zk_ruling),
+                                 .load = load_fields,
+                                 .free = free_obj};
+_Static_assert(offsetof(zk_ruling, ev) == 0, "the zki_ev must come first");
+
+static zk_status load_fields(void *obj) {
+  zk_ruling *r = obj;
   const zki_ev *ev = &r->ev;
   zk_ruling_info *in = &r->info;
   const cbor_item_t *d = zki_cbor_map_get_str(ev->payload, "decision");
@@ -76,19 +91,10 @@ static zk_status load_fields(zk_ruling *r) {
 
 zk_status zk_ruling_parse(zk_ruling **out, const uint8_t *buf, size_t len) {
   if (out == NULL) return ZK_ERR_ARG;
-  *out = NULL;
-  if (buf == NULL) return ZK_ERR_ARG;
-  zk_ruling *r = calloc(1, sizeof *r);
-  if (r == NULL) return ZK_ERR_NOMEM;
-  zk_status s =
-      zki_ev_open(&r->ev, buf, len, ZK_RULING_TYPE, ruling_fields, ZKI_ARRAY_LEN(ruling_fields));
-  if (s == ZK_OK) s = load_fields(r);
-  if (s != ZK_OK) {
-    zk_ruling_free(r);
-    return s;
-  }
-  *out = r;
-  return ZK_OK;
+  void *obj = NULL;
+  zk_status s = zki_ev_parse_kind(&obj, &kind, buf, len);
+  *out = obj;
+  return s;
 }
 
 zk_status zk_ruling_create(zk_ruling **out, const zk_key *key, const zk_ruling_info *in) {
@@ -121,19 +127,12 @@ zk_status zk_ruling_create(zk_ruling **out, const zk_key *key, const zk_ruling_i
     s = zki_cbor_map_put_str(m, "policies", arr);
     arr = NULL;
   }
-  zk_ruling *r = NULL;
-  if (s == ZK_OK && (r = calloc(1, sizeof *r)) == NULL) s = ZK_ERR_NOMEM;
-  if (s == ZK_OK)
-    s = zki_ev_seal(&r->ev, key, m, ZK_RULING_TYPE, ruling_fields, ZKI_ARRAY_LEN(ruling_fields));
-  if (s == ZK_OK) s = load_fields(r);
+  void *obj = NULL;
+  if (s == ZK_OK) s = zki_ev_create_kind(&obj, &kind, key, m);
   if (arr != NULL) cbor_decref(&arr);
   cbor_decref(&m);
-  if (s != ZK_OK) {
-    zk_ruling_free(r);
-    return s;
-  }
-  *out = r;
-  return ZK_OK;
+  *out = obj;
+  return s;
 }
 
 zk_status zk_ruling_verify(const zk_ruling *r, const zk_key *key, const zk_ruling_expect *e) {

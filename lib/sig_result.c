@@ -1,4 +1,5 @@
 /* Signature results: the signer enclave vouches for an inner signature under a ruling. */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -131,6 +132,19 @@ void zk_sig_result_free(zk_sig_result *r) {
   free(r);
 }
 
+/* Parse / create through the shared evidence machinery (evidence.c). */
+static zk_status load_fields(void *obj);
+static void free_obj(void *obj) {
+  zk_sig_result_free(obj);
+}
+static const zki_ev_kind kind = {.type = ZK_SIG_RESULT_TYPE,
+                                 .fields = sr_fields,
+                                 .n_fields = ZKI_ARRAY_LEN(sr_fields),
+                                 .obj_size = sizeof(zk_sig_result),
+                                 .load = load_fields,
+                                 .free = free_obj};
+_Static_assert(offsetof(zk_sig_result, ev) == 0, "the zki_ev must come first");
+
 static zk_status text_enum(const zki_ev *ev, const char *field, int is_curve, int *out) {
   const cbor_item_t *it = zki_cbor_map_get_str(ev->payload, field);
   const char *t;
@@ -148,7 +162,8 @@ static zk_status text_enum(const zki_ev *ev, const char *field, int is_curve, in
   return ZK_ERR_VALUE;
 }
 
-static zk_status load_fields(zk_sig_result *r) {
+static zk_status load_fields(void *obj) {
+  zk_sig_result *r = obj;
   zk_sig_result_info *in = &r->info;
   int c = 0, s = 0;
   ZKI_TRY(zki_ev_get_bytes(&r->ev, "pub", &in->public_key, &in->public_key_len, 32, 33));
@@ -165,19 +180,10 @@ static zk_status load_fields(zk_sig_result *r) {
 
 zk_status zk_sig_result_parse(zk_sig_result **out, const uint8_t *buf, size_t len) {
   if (out == NULL) return ZK_ERR_ARG;
-  *out = NULL;
-  if (buf == NULL) return ZK_ERR_ARG;
-  zk_sig_result *r = calloc(1, sizeof *r);
-  if (r == NULL) return ZK_ERR_NOMEM;
-  zk_status s =
-      zki_ev_open(&r->ev, buf, len, ZK_SIG_RESULT_TYPE, sr_fields, ZKI_ARRAY_LEN(sr_fields));
-  if (s == ZK_OK) s = load_fields(r);
-  if (s != ZK_OK) {
-    zk_sig_result_free(r);
-    return s;
-  }
-  *out = r;
-  return ZK_OK;
+  void *obj = NULL;
+  zk_status s = zki_ev_parse_kind(&obj, &kind, buf, len);
+  *out = obj;
+  return s;
 }
 
 zk_status zk_sig_result_create(zk_sig_result **out, const zk_key *key, const zk_sig_result_info *in,
@@ -197,18 +203,11 @@ zk_status zk_sig_result_create(zk_sig_result **out, const zk_key *key, const zk_
   if (s == ZK_OK) s = zki_ev_put_bytes(m, "sig", in->signature, in->signature_len);
   if (s == ZK_OK) s = zki_ev_put_bytes(m, "ruling", in->ruling_digest, 32);
   if (s == ZK_OK) s = zki_ev_put_uint(m, "time", in->time_ms);
-  zk_sig_result *r = NULL;
-  if (s == ZK_OK && (r = calloc(1, sizeof *r)) == NULL) s = ZK_ERR_NOMEM;
-  if (s == ZK_OK)
-    s = zki_ev_seal(&r->ev, key, m, ZK_SIG_RESULT_TYPE, sr_fields, ZKI_ARRAY_LEN(sr_fields));
-  if (s == ZK_OK) s = load_fields(r);
+  void *obj = NULL;
+  if (s == ZK_OK) s = zki_ev_create_kind(&obj, &kind, key, m);
   cbor_decref(&m);
-  if (s != ZK_OK) {
-    zk_sig_result_free(r);
-    return s;
-  }
-  *out = r;
-  return ZK_OK;
+  *out = obj;
+  return s;
 }
 
 zk_status zk_sig_result_verify(const zk_sig_result *r, const zk_key *key,

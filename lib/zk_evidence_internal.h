@@ -51,6 +51,25 @@ void zki_ev_clear(zki_ev *ev);
 zk_status zki_ev_serialize(const zki_ev *ev, uint8_t **out, size_t *out_len);
 zk_status zki_ev_copy_digest(const zki_ev *ev, uint8_t out[ZK_EVIDENCE_DIGEST_LEN]);
 
+/*
+ * One evidence kind: its payload type and fields, and how to fill / free its
+ * object (a struct whose FIRST member is a zki_ev).
+ */
+typedef struct zki_ev_kind {
+  const char *type;
+  const char *const *fields;
+  size_t n_fields;
+  size_t obj_size;
+  zk_status (*load)(void *obj); /* fill the kind's info from obj->ev.payload */
+  void (*free)(void *obj);      /* the kind's public _free */
+} zki_ev_kind;
+
+/* New object of kind k parsed from buf (zki_ev_open + load). *out NULL on error. */
+zk_status zki_ev_parse_kind(void **out, const zki_ev_kind *k, const uint8_t *buf, size_t len);
+/* New object of kind k: payload (caller keeps its reference) sealed with key, then loaded. */
+zk_status zki_ev_create_kind(void **out, const zki_ev_kind *k, const zk_key *key,
+                             const cbor_item_t *payload);
+
 /* Typed payload fields. Missing: ZK_ERR_MISSING_FIELD; wrong CBOR type: ZK_ERR_TYPE;
  * wrong size / value: ZK_ERR_VALUE. */
 zk_status zki_ev_get_uint(const zki_ev *ev, const char *name, uint64_t *out);
