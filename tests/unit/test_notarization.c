@@ -101,6 +101,20 @@ static void digest_of(uint8_t d[32], const uint8_t *b, size_t l) {
   zkt_assert_ok(zk_evidence_digest(d, b, l));
 }
 
+/* A validly signed record 8 of `log` whose prev is record `after` of chain c (zk_free). */
+static uint8_t *record8(const chain_t *c, size_t after, const char *log, uint64_t time,
+                        uint8_t state, size_t *len) {
+  zk_notarization_info in = {.log_id = log, .sequence = 8, .time_ms = time};
+  digest_of(in.prev_digest, c->b[after], c->l[after]);
+  zkte_fill(in.state_digest, state);
+  zk_notarization *r = NULL;
+  uint8_t *x;
+  zkt_assert_ok(zk_notarization_create(&r, notarizer, &in));
+  zkt_assert_ok(zk_notarization_serialize(r, &x, len));
+  zk_notarization_free(r);
+  return x;
+}
+
 static void test_valid_chain(void **state) {
   (void)state;
   chain_t c;
@@ -194,31 +208,15 @@ static void test_chain_failures(void **state) {
   /* time going backwards with a correct link */
   {
     RESET();
-    zk_notarization_info in = {.log_id = "org-1", .sequence = 8, .time_ms = T0 + 6000};
-    digest_of(in.prev_digest, c.b[7], c.l[7]);
-    zkte_fill(in.state_digest, 8);
-    zk_notarization *r = NULL;
-    uint8_t *x;
     size_t xl;
-    zkt_assert_ok(zk_notarization_create(&r, notarizer, &in));
-    zkt_assert_ok(zk_notarization_serialize(r, &x, &xl));
+    uint8_t *x = record8(&c, 7, "org-1", T0 + 6000, 8, &xl);
     b[8] = x, l[8] = xl;
     EXPECT(9, ZK_ERR_CHAIN_ORDER, 8);
-    zk_notarization_free(r);
     zk_free(x);
   }
   /* fork: a different, validly signed record 8' after 7 */
-  uint8_t *fork8;
   size_t fork8_len;
-  {
-    zk_notarization_info in = {.log_id = "org-1", .sequence = 8, .time_ms = T0 + 8000};
-    digest_of(in.prev_digest, c.b[7], c.l[7]);
-    zkte_fill(in.state_digest, 0xf8);
-    zk_notarization *r = NULL;
-    zkt_assert_ok(zk_notarization_create(&r, notarizer, &in));
-    zkt_assert_ok(zk_notarization_serialize(r, &fork8, &fork8_len));
-    zk_notarization_free(r);
-  }
+  uint8_t *fork8 = record8(&c, 7, "org-1", T0 + 8000, 0xf8, &fork8_len);
   RESET();
   b[9] = fork8, l[9] = fork8_len; /* 0..8, 8' */
   EXPECT(10, ZK_ERR_CHAIN_FORK, 9);
@@ -254,31 +252,19 @@ static void test_chain_failures(void **state) {
   /* link: right sequence, wrong prev (validly signed) */
   {
     RESET();
-    zk_notarization_info in = {.log_id = "org-1", .sequence = 8, .time_ms = T0 + 8000};
-    digest_of(in.prev_digest, c.b[6], c.l[6]);
-    zk_notarization *r = NULL;
-    uint8_t *x;
     size_t xl;
-    zkt_assert_ok(zk_notarization_create(&r, notarizer, &in));
-    zkt_assert_ok(zk_notarization_serialize(r, &x, &xl));
+    uint8_t *x = record8(&c, 6, "org-1", T0 + 8000, 0, &xl); /* prev = record 6 */
     b[8] = x, l[8] = xl;
     EXPECT(9, ZK_ERR_CHAIN_LINK, 8);
-    zk_notarization_free(r);
     zk_free(x);
   }
   /* another log in the middle, properly linked and signed */
   {
     RESET();
-    zk_notarization_info in = {.log_id = "org-2", .sequence = 8, .time_ms = T0 + 8000};
-    digest_of(in.prev_digest, c.b[7], c.l[7]);
-    zk_notarization *r = NULL;
-    uint8_t *x;
     size_t xl;
-    zkt_assert_ok(zk_notarization_create(&r, notarizer, &in));
-    zkt_assert_ok(zk_notarization_serialize(r, &x, &xl));
+    uint8_t *x = record8(&c, 7, "org-2", T0 + 8000, 0, &xl);
     b[8] = x, l[8] = xl;
     EXPECT(9, ZK_ERR_CHAIN_LOG, 8);
-    zk_notarization_free(r);
     zk_free(x);
     RESET();
     o.log_id = "org-2";
