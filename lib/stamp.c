@@ -289,6 +289,9 @@ zk_status zk_stamp_check_timestamp(uint64_t *timestamp_ms, const uint8_t *body, 
                                    uint64_t now_ms, uint64_t max_age_ms, uint64_t max_future_ms) {
   if (timestamp_ms != NULL) *timestamp_ms = 0;
   if (body == NULL && body_len > 0) return ZK_ERR_ARG;
+  /* A zero clock would make the window start at the epoch: refuse it rather
+   * than accept every past timestamp. */
+  if (now_ms == 0) return ZK_ERR_ARG;
   if (max_age_ms == 0) max_age_ms = ZK_STAMP_DEFAULT_MAX_AGE_MS;
   if (max_future_ms == 0) max_future_ms = ZK_STAMP_DEFAULT_MAX_FUTURE_MS;
 

@@ -159,9 +159,11 @@ ZK_API ZK_WUR zk_status zk_stamp_verify(const zk_stamp *stamp, const uint8_t *bo
  * rejected, at most ZK_STAMP_MAX_BODY_JSON_LEN bytes) with a "timestampMs" string of
  * 1..19 decimal digits (no sign, no leading zero unless "0"), and
  * now - max_age <= timestampMs <= now + max_future (0 selects the default).
+ * now_ms must be the verifier's clock: 0 is refused with ZK_ERR_ARG (it would
+ * otherwise open the window back to the epoch).
  * Returns: ZK_OK, ZK_ERR_STAMP_TIMESTAMP (outside the window), ZK_ERR_TOO_LARGE,
  *          ZK_ERR_JSON, ZK_ERR_DUPLICATE_KEY, ZK_ERR_MISSING_FIELD, ZK_ERR_TYPE,
- *          ZK_ERR_VALUE (not a canonical decimal), ZK_ERR_ARG.
+ *          ZK_ERR_VALUE (not a canonical decimal), ZK_ERR_ARG (now_ms == 0).
  * Out: *timestamp_ms (optional): the body timestamp; 0 on error.
  */
 ZK_API ZK_WUR zk_status zk_stamp_check_timestamp(uint64_t *timestamp_ms, const uint8_t *body,
