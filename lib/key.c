@@ -36,7 +36,20 @@ struct zk_key {
   EVP_PKEY *ed;   /* Ed25519 */
   uint8_t k1_sec[32];
   secp256k1_pubkey k1_pub;
+  /* P-256 / P-384: SEC1 compressed public key, encoded once at creation
+   * (stamps and evidence compare and hash it on every verification). */
+  uint8_t pub_comp[ZK_P384_COMPRESSED_LEN];
+  size_t pub_comp_len;
 };
+
+/* Fill k->pub_comp from the EC_KEY's public point. */
+static zk_status ec_cache_pub(zk_key *k) {
+  size_t n = EC_POINT_point2oct(EC_KEY_get0_group(k->ec), EC_KEY_get0_public_key(k->ec),
+                                POINT_CONVERSION_COMPRESSED, k->pub_comp, sizeof k->pub_comp, NULL);
+  if (n == 0) return ZK_ERR_INTERNAL;
+  k->pub_comp_len = n;
+  return ZK_OK;
+}
 
 /* ---- secp256k1 context (created once, randomized, then only used const) ---- */
 
@@ -133,6 +146,10 @@ zk_status zk_key_generate(zk_key **out, zk_curve curve) {
         zk_key_free(k);
         return ZK_ERR_RANDOM;
       }
+      if (ec_cache_pub(k) != ZK_OK) {
+        zk_key_free(k);
+        return ZK_ERR_INTERNAL;
+      }
       k->has_priv = 1;
       *out = k;
       return ZK_OK;
@@ -178,6 +195,7 @@ static zk_status ec_from_private(zk_key *k, const uint8_t *sk, size_t sk_len) {
   st = ZK_ERR_INTERNAL;
   if (EC_POINT_mul(g, pub, d, NULL, NULL, bctx) != 1) goto done;
   if (EC_KEY_set_private_key(k->ec, d) != 1 || EC_KEY_set_public_key(k->ec, pub) != 1) goto done;
+  if (ec_cache_pub(k) != ZK_OK) goto done;
   k->has_priv = 1;
   st = ZK_OK;
 done:
@@ -262,6 +280,13 @@ static zk_status ec_from_public(zk_key *k, const uint8_t *pub, size_t pub_len) {
   if (EC_POINT_oct2point(g, p, pub, pub_len, NULL) != 1) goto done;
   if (EC_POINT_is_at_infinity(g, p) || EC_POINT_is_on_curve(g, p, NULL) != 1) goto done;
   if (EC_KEY_set_public_key(k->ec, p) != 1) goto done;
+  if (pub_len == 1 + fl) { /* already compressed: keep the validated input */
+    memcpy(k->pub_comp, pub, pub_len);
+    k->pub_comp_len = pub_len;
+  } else if (ec_cache_pub(k) != ZK_OK) {
+    st = ZK_ERR_INTERNAL;
+    goto done;
+  }
   st = ZK_OK;
 done:
   EC_POINT_free(p);
@@ -438,6 +463,12 @@ static zk_status ec_point_bytes(const zk_key *key, int compressed, uint8_t *buf,
     *len = n;
     return ZK_OK;
   }
+  if (compressed) {
+    if (*len < key->pub_comp_len) return ZK_ERR_BUFFER_TOO_SMALL;
+    memcpy(buf, key->pub_comp, key->pub_comp_len);
+    *len = key->pub_comp_len;
+    return ZK_OK;
+  }
   const EC_GROUP *g = EC_KEY_get0_group(key->ec);
   size_t n = EC_POINT_point2oct(
       g, EC_KEY_get0_public_key(key->ec),
@@ -517,7 +548,8 @@ zk_status zk_key_export_public(const zk_key *key, zk_pubkey_format fmt, uint8_t 
 
 int zk_key_public_equal(const zk_key *a, const zk_key *b) {
   if (a == NULL || b == NULL || a->curve != b->curve) return 0;
-  zk_pubkey_format f = a->curve == ZK_CURVE_ED25519 ? ZK_PUB_RAW : ZK_PUB_UNCOMPRESSED;
+  /* SEC1 compressed form determines the point (x and the parity of y). */
+  zk_pubkey_format f = a->curve == ZK_CURVE_ED25519 ? ZK_PUB_RAW : ZK_PUB_COMPRESSED;
   uint8_t pa[ZK_MAX_PUBKEY_LEN], pb[ZK_MAX_PUBKEY_LEN];
   size_t la = sizeof pa, lb = sizeof pb;
   if (zk_key_export_public(a, f, pa, &la) != ZK_OK) return 0;

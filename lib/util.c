@@ -140,10 +140,15 @@ void zki_b64_encode(char *out, const uint8_t *in, size_t len) {
   b64_encode(out, in, len, b64_std, 1);
 }
 
+/* Value of a base64 symbol in alpha (b64_std or b64_url), -1 if not in it. */
 static int b64_val(char c, const char *alpha) {
-  for (int i = 0; i < 64; i++)
-    if (alpha[i] == c) return i;
-  return -1;
+  int v = -1;
+  if (c >= 'A' && c <= 'Z') v = c - 'A';
+  else if (c >= 'a' && c <= 'z') v = c - 'a' + 26;
+  else if (c >= '0' && c <= '9') v = c - '0' + 52;
+  else if (c == alpha[62]) v = 62;
+  else if (c == alpha[63]) v = 63;
+  return v;
 }
 
 /* Decode unpadded symbols; rejects a 1-symbol tail and non-zero leftover bits. */
