@@ -16,21 +16,22 @@
 #include <unistd.h>
 #include <zerokey/zerokey.h>
 
-#define CHECK(expr)                                                                   \
-  do {                                                                                \
-    zk_status st_ = (expr);                                                           \
-    if (st_ != ZK_OK) {                                                               \
-      fprintf(stderr, "enclave_app: %s: %s (%s)\n", #expr, zk_status_name(st_),       \
-              zk_status_str(st_));                                                    \
-      exit(1);                                                                        \
-    }                                                                                 \
+#define CHECK(expr)                                                             \
+  do {                                                                          \
+    zk_status st_ = (expr);                                                     \
+    if (st_ != ZK_OK) {                                                         \
+      fprintf(stderr, "enclave_app: %s: %s (%s)\n", #expr, zk_status_name(st_), \
+              zk_status_str(st_));                                              \
+      exit(1);                                                                  \
+    }                                                                           \
   } while (0)
 
 static const char app_config[] = "{\"app\":\"payments-signer\",\"version\":\"1.4.2\"}";
 static const char info[] = "enclave_app/v1";
 
 int main(int argc, char **argv) {
-  const char *backend = argc > 1 ? argv[1] : (access("/dev/nsm", R_OK | W_OK) == 0 ? "nitro" : "mock");
+  const char *backend =
+      argc > 1 ? argv[1] : (access("/dev/nsm", R_OK | W_OK) == 0 ? "nitro" : "mock");
   if (strcmp(backend, "mock") != 0 && strcmp(backend, "nitro") != 0) {
     fprintf(stderr, "usage: enclave_app [mock|nitro]\n");
     return 2;
@@ -116,12 +117,13 @@ int main(int argc, char **argv) {
   zk_wipe(pt, sizeof pt);
   char receipt[160];
   int rl = snprintf(receipt, sizeof receipt, "{\"type\":\"secret_received\",\"sha256\":\"");
-  for (int i = 0; i < 32; i++) rl += snprintf(receipt + rl, sizeof receipt - (size_t)rl, "%02x", digest[i]);
+  for (int i = 0; i < 32; i++)
+    rl += snprintf(receipt + rl, sizeof receipt - (size_t)rl, "%02x", digest[i]);
   rl += snprintf(receipt + rl, sizeof receipt - (size_t)rl, "\"}");
   uint8_t *cose = NULL;
   size_t cose_len = 0;
-  CHECK(zk_cose_sign1_create(&cose, &cose_len, eph, NULL, 0, (const uint8_t *)receipt,
-                             (size_t)rl, NULL, 0, ZK_COSE_TAGGED));
+  CHECK(zk_cose_sign1_create(&cose, &cose_len, eph, NULL, 0, (const uint8_t *)receipt, (size_t)rl,
+                             NULL, 0, ZK_COSE_TAGGED));
   printf("  enclave: secret opened inside; signed receipt returned (%zu bytes)\n", cose_len);
 
   /* ---------------- client ---------------- */

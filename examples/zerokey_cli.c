@@ -127,11 +127,16 @@ static int parse_u64(const char *what, const char *s, uint64_t *out) {
 }
 
 static int parse_curve(const char *s, zk_curve *c) {
-  if (strcmp(s, "p256") == 0) *c = ZK_CURVE_P256;
-  else if (strcmp(s, "secp256k1") == 0) *c = ZK_CURVE_SECP256K1;
-  else if (strcmp(s, "ed25519") == 0) *c = ZK_CURVE_ED25519;
-  else if (strcmp(s, "p384") == 0) *c = ZK_CURVE_P384;
-  else return die_usage("unknown curve '%s' (p256, secp256k1, ed25519, p384)", s);
+  if (strcmp(s, "p256") == 0)
+    *c = ZK_CURVE_P256;
+  else if (strcmp(s, "secp256k1") == 0)
+    *c = ZK_CURVE_SECP256K1;
+  else if (strcmp(s, "ed25519") == 0)
+    *c = ZK_CURVE_ED25519;
+  else if (strcmp(s, "p384") == 0)
+    *c = ZK_CURVE_P384;
+  else
+    return die_usage("unknown curve '%s' (p256, secp256k1, ed25519, p384)", s);
   return 0;
 }
 
@@ -139,6 +144,89 @@ static int want_help(int argc, char **argv) {
   for (int i = 0; i < argc; i++)
     if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) return 1;
   return 0;
+}
+
+/* A subcommand's help: on stdout with exit 0 when asked for (--help), on
+ * stderr with the usage exit code when the arguments did not make sense. */
+static int show_help(int argc, char **argv, const char *text) {
+  int asked = want_help(argc, argv);
+  fputs(text, asked ? stdout : stderr);
+  return asked ? 0 : EXIT_USAGE;
+}
+
+/* One command-line option: a value option stores its argument in *val, a flag
+ * (val == NULL) sets *flag to 1. */
+typedef struct cli_opt {
+  const char *name;
+  const char **val;
+  int *flag;
+} cli_opt;
+
+/*
+ * Parse argv[start..argc) against opts. Arguments not starting with "--" are
+ * positionals, stored in pos[0..*npos) (at most pos_cap; pos may be NULL when
+ * none are accepted). Returns 0 or EXIT_USAGE (message printed).
+ */
+static int parse_opts(int argc, char **argv, int start, const cli_opt *opts, const char **pos,
+                      size_t *npos, size_t pos_cap) {
+  if (npos != NULL) *npos = 0;
+  for (int i = start; i < argc; i++) {
+    const char *a = argv[i];
+    if (strncmp(a, "--", 2) != 0) {
+      if (pos == NULL || npos == NULL || *npos >= pos_cap)
+        return die_usage("unexpected argument '%s'", a);
+      pos[(*npos)++] = a;
+      continue;
+    }
+    const cli_opt *o = opts;
+    while (o->name != NULL && strcmp(o->name, a) != 0) o++;
+    if (o->name == NULL) return die_usage("unknown option %s", a);
+    if (o->val == NULL) {
+      *o->flag = 1;
+    } else {
+      if (i + 1 >= argc) return die_usage("option %s needs a value", a);
+      *o->val = argv[++i];
+    }
+  }
+  return 0;
+}
+
+/* Import a key given as hex: a secret scalar / seed, or a public key (SEC1,
+ * raw Ed25519, or DER SubjectPublicKeyInfo). Secret bytes are wiped. */
+static int load_key(const char *what, zk_curve c, const char *hex, int secret, zk_key **out) {
+  uint8_t *b;
+  size_t n;
+  int rc = parse_hex(what, hex, &b, &n);
+  if (rc != 0) return rc;
+  zk_status st;
+  if (secret) {
+    st = zk_key_from_private(out, c, b, n);
+    zk_wipe(b, n);
+  } else {
+    st = zk_key_from_public(out, c, b, n);
+    if (st != ZK_OK && n > 0 && b[0] == 0x30) st = zk_key_from_spki(out, b, n);
+  }
+  free(b);
+  return st == ZK_OK ? 0 : fail(what, st);
+}
+
+/* Same with a "CURVE:HEX" specification (e.g. ed25519:0a1b...). */
+static int load_key_spec(const char *what, const char *spec, int secret, zk_key **out) {
+  const char *colon = strchr(spec, ':');
+  char cname[16];
+  if (colon == NULL || (size_t)(colon - spec) >= sizeof cname)
+    return die_usage("%s wants CURVE:HEX", what);
+  memcpy(cname, spec, (size_t)(colon - spec));
+  cname[colon - spec] = '\0';
+  zk_curve c;
+  int rc = parse_curve(cname, &c);
+  return rc != 0 ? rc : load_key(what, c, colon + 1, secret, out);
+}
+
+static uint64_t now_ms_clock(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
 /* ------------------------------------------------------------------ attest */
@@ -170,10 +258,8 @@ static void json_hex_field(const char *name, const uint8_t *p, size_t n, int com
 }
 
 static int cmd_attest(int argc, char **argv) {
-  if (want_help(argc, argv) || argc < 2 || strcmp(argv[0], "verify") != 0) {
-    fputs(attest_help, argc < 2 && !want_help(argc, argv) ? stderr : stdout);
-    return want_help(argc, argv) ? 0 : EXIT_USAGE;
-  }
+  if (want_help(argc, argv) || argc < 2 || strcmp(argv[0], "verify") != 0)
+    return show_help(argc, argv, attest_help);
   int rc = 0, json = 0;
   uint64_t at = ZK_ATT_TIME_NOW;
   zk_att_verifier *v = NULL;
@@ -235,9 +321,12 @@ static int cmd_attest(int argc, char **argv) {
     } else if (strcmp(o, "--nonce") == 0 || strcmp(o, "--user-data") == 0 ||
                strcmp(o, "--public-key") == 0) {
       if ((rc = parse_hex(o, val, &tmp, &tmplen)) != 0) break;
-      if (o[2] == 'n') st = zk_att_policy_expect_nonce(pol, tmp, tmplen);
-      else if (o[2] == 'u') st = zk_att_policy_expect_user_data(pol, tmp, tmplen);
-      else st = zk_att_policy_expect_public_key(pol, tmp, tmplen);
+      if (o[2] == 'n')
+        st = zk_att_policy_expect_nonce(pol, tmp, tmplen);
+      else if (o[2] == 'u')
+        st = zk_att_policy_expect_user_data(pol, tmp, tmplen);
+      else
+        st = zk_att_policy_expect_public_key(pol, tmp, tmplen);
       free(tmp);
       tmp = NULL;
       if (st != ZK_OK) rc = fail(o, st);
@@ -246,7 +335,8 @@ static int cmd_attest(int argc, char **argv) {
       rc = die_usage("unknown option %s", o);
     }
   }
-  if (rc == 0 && !custom_root && (st = zk_att_verifier_new(&v, 0)) != ZK_OK) rc = fail("verifier", st);
+  if (rc == 0 && !custom_root && (st = zk_att_verifier_new(&v, 0)) != ZK_OK)
+    rc = fail("verifier", st);
   if (rc == 0) rc = read_file(argv[1], &docbuf, &doclen);
   if (rc == 0) {
     size_t off = 0;
@@ -307,38 +397,29 @@ static const char stamp_help[] =
 
 static int cmd_stamp(int argc, char **argv) {
   if (want_help(argc, argv) || argc < 1 ||
-      (strcmp(argv[0], "verify") != 0 && strcmp(argv[0], "create") != 0)) {
-    fputs(stamp_help, want_help(argc, argv) ? stdout : stderr);
-    return want_help(argc, argv) ? 0 : EXIT_USAGE;
-  }
+      (strcmp(argv[0], "verify") != 0 && strcmp(argv[0], "create") != 0))
+    return show_help(argc, argv, stamp_help);
   const char *body_path = NULL, *header = NULL, *webauthn = NULL, *keyhex = NULL, *rp = NULL,
-             *origin = NULL, *secret = NULL, *scheme_s = NULL;
+             *origin = NULL, *secret = NULL, *scheme_s = NULL, *now_s = NULL;
+  int no_ts = 0;
+  const cli_opt opts[] = {{"--body", &body_path, NULL},
+                          {"--header", &header, NULL},
+                          {"--webauthn", &webauthn, NULL},
+                          {"--key", &keyhex, NULL},
+                          {"--rp-id", &rp, NULL},
+                          {"--origin", &origin, NULL},
+                          {"--secret", &secret, NULL},
+                          {"--scheme", &scheme_s, NULL},
+                          {"--now-ms", &now_s, NULL},
+                          {"--no-timestamp", NULL, &no_ts},
+                          {NULL, NULL, NULL}};
   uint64_t now = 0;
-  unsigned flags = 0;
-  int rc = 0;
-  for (int i = 1; i < argc && rc == 0; i++) {
-    const char *o = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
-    if (strcmp(o, "--no-timestamp") == 0) {
-      flags |= ZK_STAMP_NO_TIMESTAMP;
-      continue;
-    }
-    if (val == NULL) return die_usage("option %s needs a value", o);
-    i++;
-    if (strcmp(o, "--body") == 0) body_path = val;
-    else if (strcmp(o, "--header") == 0) header = val;
-    else if (strcmp(o, "--webauthn") == 0) webauthn = val;
-    else if (strcmp(o, "--key") == 0) keyhex = val;
-    else if (strcmp(o, "--rp-id") == 0) rp = val;
-    else if (strcmp(o, "--origin") == 0) origin = val;
-    else if (strcmp(o, "--secret") == 0) secret = val;
-    else if (strcmp(o, "--scheme") == 0) scheme_s = val;
-    else if (strcmp(o, "--now-ms") == 0) rc = parse_u64("--now-ms", val, &now);
-    else return die_usage("unknown option %s", o);
-  }
+  int rc = parse_opts(argc, argv, 1, opts, NULL, NULL, 0);
+  if (rc == 0 && now_s != NULL) rc = parse_u64("--now-ms", now_s, &now);
   if (rc != 0) return rc;
   if (body_path == NULL) return die_usage("%s", "--body is required");
-  uint8_t *body = NULL, *kb = NULL;
-  size_t body_len = 0, kb_len = 0;
+  uint8_t *body = NULL;
+  size_t body_len = 0;
   if ((rc = read_file(body_path, &body, &body_len)) != 0) return rc;
   zk_status st;
   zk_key *key = NULL;
@@ -359,8 +440,7 @@ static int cmd_stamp(int argc, char **argv) {
     } else {
       rc = die_usage("unknown scheme '%s'", scheme_s);
     }
-    if (rc == 0) rc = parse_hex("--secret", secret, &kb, &kb_len);
-    if (rc == 0 && (st = zk_key_from_private(&key, c, kb, kb_len)) != ZK_OK) rc = fail("--secret", st);
+    if (rc == 0) rc = load_key("--secret", c, secret, 1, &key);
     char *out = NULL;
     size_t out_len = 0;
     if (rc == 0 && (st = zk_stamp_create(&out, &out_len, key, sc, body, body_len)) != ZK_OK)
@@ -368,15 +448,10 @@ static int cmd_stamp(int argc, char **argv) {
     if (rc == 0) printf("%s\n", out);
     zk_free(out);
   } else {
-    zk_stamp_verify_opts opts;
-    memset(&opts, 0, sizeof opts);
-    if (now == 0) {
-      struct timespec ts;
-      clock_gettime(CLOCK_REALTIME, &ts);
-      now = (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-    }
-    opts.now_ms = now;
-    opts.flags = flags;
+    zk_stamp_verify_opts vo;
+    memset(&vo, 0, sizeof vo);
+    vo.now_ms = now != 0 ? now : now_ms_clock();
+    vo.flags = no_ts ? ZK_STAMP_NO_TIMESTAMP : 0;
     const char *origins[1] = {origin};
     if (header != NULL) {
       st = zk_stamp_parse(&stamp, header, strlen(header));
@@ -384,29 +459,26 @@ static int cmd_stamp(int argc, char **argv) {
       st = zk_stamp_parse_webauthn(&stamp, webauthn, strlen(webauthn));
       if (keyhex == NULL || rp == NULL || origin == NULL)
         rc = die_usage("%s", "--webauthn needs --key, --rp-id and --origin");
-      opts.rp_id = rp;
-      opts.origins = origins;
-      opts.n_origins = 1;
+      vo.rp_id = rp;
+      vo.origins = origins;
+      vo.n_origins = 1;
     } else {
       rc = die_usage("%s", "verify needs --header or --webauthn");
       st = ZK_OK;
     }
     if (rc == 0 && st != ZK_OK) rc = fail("parse", st);
     if (rc == 0 && keyhex != NULL) {
-      if ((rc = parse_hex("--key", keyhex, &kb, &kb_len)) == 0) {
-        zk_curve c = kb_len == 32 ? ZK_CURVE_ED25519 : ZK_CURVE_P256;
-        if ((st = zk_key_from_public(&key, c, kb, kb_len)) != ZK_OK) rc = fail("--key", st);
-        opts.key = key;
-      }
+      /* 64 hex digits: a raw Ed25519 key; otherwise a P-256 key (SEC1 or SPKI) */
+      rc = load_key("--key", strlen(keyhex) == 64 ? ZK_CURVE_ED25519 : ZK_CURVE_P256, keyhex, 0,
+                    &key);
+      vo.key = key;
     }
-    if (rc == 0 && (st = zk_stamp_verify(stamp, body, body_len, &opts)) != ZK_OK)
+    if (rc == 0 && (st = zk_stamp_verify(stamp, body, body_len, &vo)) != ZK_OK)
       rc = fail("verify", st);
     if (rc == 0)
       printf("OK: %s stamp verified over %zu body bytes\n",
              zk_stamp_scheme_name(zk_stamp_get_scheme(stamp)), body_len);
   }
-  if (kb != NULL) zk_wipe(kb, kb_len);
-  free(kb);
   free(body);
   zk_key_free(key);
   zk_stamp_free(stamp);
@@ -422,41 +494,32 @@ static const char cose_help[] =
     "  sign writes the binary message to stdout. --public-key is SEC1 (EC) or 32-byte Ed25519.\n";
 
 static int cmd_cose(int argc, char **argv) {
-  if (want_help(argc, argv) || argc < 1) {
-    fputs(cose_help, want_help(argc, argv) ? stdout : stderr);
-    return want_help(argc, argv) ? 0 : EXIT_USAGE;
-  }
+  if (want_help(argc, argv) || argc < 1) return show_help(argc, argv, cose_help);
   int sign = strcmp(argv[0], "sign") == 0;
   if (!sign && strcmp(argv[0], "verify") != 0) return die_usage("unknown action '%s'", argv[0]);
   const char *secret = NULL, *pub = NULL, *curve_s = NULL, *payload = NULL, *file = NULL;
-  int tagged = 1, print_payload = 0, rc = 0;
-  for (int i = 1; i < argc; i++) {
-    const char *o = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
-    if (strcmp(o, "--untagged") == 0) { tagged = 0; continue; }
-    if (strcmp(o, "--print-payload") == 0) { print_payload = 1; continue; }
-    if (o[0] != '-' && file == NULL) { file = o; continue; }
-    if (val == NULL) return die_usage("option %s needs a value", o);
-    i++;
-    if (strcmp(o, "--secret") == 0) secret = val;
-    else if (strcmp(o, "--public-key") == 0) pub = val;
-    else if (strcmp(o, "--curve") == 0) curve_s = val;
-    else if (strcmp(o, "--payload") == 0) payload = val;
-    else return die_usage("unknown option %s", o);
-  }
+  int untagged = 0, print_payload = 0;
+  const cli_opt opts[] = {{"--secret", &secret, NULL},
+                          {"--public-key", &pub, NULL},
+                          {"--curve", &curve_s, NULL},
+                          {"--payload", &payload, NULL},
+                          {"--untagged", NULL, &untagged},
+                          {"--print-payload", NULL, &print_payload},
+                          {NULL, NULL, NULL}};
+  size_t npos;
+  int rc = parse_opts(argc, argv, 1, opts, &file, &npos, 1);
+  if (rc != 0) return rc;
   zk_curve c;
   if (curve_s == NULL) return die_usage("%s", "--curve is required");
   if ((rc = parse_curve(curve_s, &c)) != 0) return rc;
-  uint8_t *kb = NULL, *in = NULL;
-  size_t kb_len = 0, in_len = 0;
+  uint8_t *in = NULL;
+  size_t in_len = 0;
   zk_key *key = NULL;
   zk_status st;
   if (sign) {
-    if (secret == NULL || payload == NULL) return die_usage("%s", "sign needs --secret and --payload");
-    if ((rc = parse_hex("--secret", secret, &kb, &kb_len)) != 0) return rc;
-    st = zk_key_from_private(&key, c, kb, kb_len);
-    zk_wipe(kb, kb_len);
-    free(kb);
-    if (st != ZK_OK) return fail("--secret", st);
+    if (secret == NULL || payload == NULL)
+      return die_usage("%s", "sign needs --secret and --payload");
+    if ((rc = load_key("--secret", c, secret, 1, &key)) != 0) return rc;
     if ((rc = read_file(payload, &in, &in_len)) == 0) {
       uint8_t kid[ZK_SHA256_LEN], pk[ZK_MAX_PUBKEY_LEN], *out = NULL;
       size_t pk_len = sizeof pk, out_len = 0;
@@ -464,7 +527,7 @@ static int cmd_cose(int argc, char **argv) {
       if ((st = zk_key_export_public(key, f, pk, &pk_len)) != ZK_OK ||
           (st = zk_sha256(kid, pk, pk_len)) != ZK_OK ||
           (st = zk_cose_sign1_create(&out, &out_len, key, kid, sizeof kid, in, in_len, NULL, 0,
-                                     tagged ? ZK_COSE_TAGGED : 0)) != ZK_OK)
+                                     untagged ? 0 : ZK_COSE_TAGGED)) != ZK_OK)
         rc = fail("sign", st);
       else if (fwrite(out, 1, out_len, stdout) != out_len)
         rc = EXIT_INTERNAL;
@@ -472,10 +535,7 @@ static int cmd_cose(int argc, char **argv) {
     }
   } else {
     if (pub == NULL || file == NULL) return die_usage("%s", "verify needs FILE and --public-key");
-    if ((rc = parse_hex("--public-key", pub, &kb, &kb_len)) != 0) return rc;
-    st = zk_key_from_public(&key, c, kb, kb_len);
-    free(kb);
-    if (st != ZK_OK) return fail("--public-key", st);
+    if ((rc = load_key("--public-key", c, pub, 0, &key)) != 0) return rc;
     if ((rc = read_file(file, &in, &in_len)) == 0) {
       zk_cose_sign1 *msg = NULL;
       size_t off = 0;
@@ -508,26 +568,19 @@ static const char hpke_help[] =
     "  open reads hex(enc || ciphertext) and writes the plaintext to stdout.\n";
 
 static int cmd_hpke(int argc, char **argv) {
-  if (want_help(argc, argv) || argc < 1) {
-    fputs(hpke_help, want_help(argc, argv) ? stdout : stderr);
-    return want_help(argc, argv) ? 0 : EXIT_USAGE;
-  }
+  if (want_help(argc, argv) || argc < 1) return show_help(argc, argv, hpke_help);
   int seal = strcmp(argv[0], "seal") == 0;
   if (!seal && strcmp(argv[0], "open") != 0) return die_usage("unknown action '%s'", argv[0]);
   const char *to = NULL, *secret = NULL, *info = "", *aadhex = NULL;
-  for (int i = 1; i < argc; i++) {
-    const char *o = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
-    if (val == NULL) return die_usage("option %s needs a value", o);
-    i++;
-    if (strcmp(o, "--to") == 0) to = val;
-    else if (strcmp(o, "--secret") == 0) secret = val;
-    else if (strcmp(o, "--info") == 0) info = val;
-    else if (strcmp(o, "--aad") == 0) aadhex = val;
-    else return die_usage("unknown option %s", o);
-  }
-  int rc;
-  uint8_t *aad = NULL, *kb = NULL, *in = NULL, *out = NULL;
-  size_t aad_len = 0, kb_len = 0, in_len = 0;
+  const cli_opt opts[] = {{"--to", &to, NULL},
+                          {"--secret", &secret, NULL},
+                          {"--info", &info, NULL},
+                          {"--aad", &aadhex, NULL},
+                          {NULL, NULL, NULL}};
+  if (parse_opts(argc, argv, 1, opts, NULL, NULL, 0) != 0) return EXIT_USAGE;
+  int rc = 0;
+  uint8_t *aad = NULL, *in = NULL, *out = NULL;
+  size_t aad_len = 0, in_len = 0;
   zk_key *key = NULL;
   zk_status st;
   zk_hpke_params params;
@@ -538,15 +591,16 @@ static int cmd_hpke(int argc, char **argv) {
   params.info_len = strlen(info);
   if (aadhex != NULL && (rc = parse_hex("--aad", aadhex, &aad, &aad_len)) != 0) return rc;
   if (seal) {
-    if (to == NULL) rc = die_usage("%s", "seal needs --to");
-    else if ((rc = parse_hex("--to", to, &kb, &kb_len)) == 0 &&
-             (st = zk_key_from_public(&key, ZK_CURVE_P256, kb, kb_len)) != ZK_OK)
-      rc = fail("--to", st);
+    if (to == NULL)
+      rc = die_usage("%s", "seal needs --to");
+    else
+      rc = load_key("--to", ZK_CURVE_P256, to, 0, &key);
     if (rc == 0) rc = read_file("-", &in, &in_len);
     if (rc == 0) {
       size_t ct_len = in_len + ZK_HPKE_TAG_LEN;
       out = malloc(ZK_HPKE_ENC_LEN + ct_len);
-      if (out == NULL) rc = EXIT_INTERNAL;
+      if (out == NULL)
+        rc = EXIT_INTERNAL;
       else if ((st = zk_hpke_seal_once(out, ZK_HPKE_ENC_LEN, out + ZK_HPKE_ENC_LEN, &ct_len,
                                        &params, key, aad, aad_len, in, in_len)) != ZK_OK)
         rc = fail("seal", st);
@@ -556,10 +610,10 @@ static int cmd_hpke(int argc, char **argv) {
       }
     }
   } else {
-    if (secret == NULL) rc = die_usage("%s", "open needs --secret");
-    else if ((rc = parse_hex("--secret", secret, &kb, &kb_len)) == 0 &&
-             (st = zk_key_from_private(&key, ZK_CURVE_P256, kb, kb_len)) != ZK_OK)
-      rc = fail("--secret", st);
+    if (secret == NULL)
+      rc = die_usage("%s", "open needs --secret");
+    else
+      rc = load_key("--secret", ZK_CURVE_P256, secret, 1, &key);
     uint8_t *raw = NULL;
     size_t raw_len = 0;
     if (rc == 0) rc = read_file("-", &in, &in_len);
@@ -568,11 +622,13 @@ static int cmd_hpke(int argc, char **argv) {
       in[in_len] = '\0';
       rc = parse_hex("bundle", (const char *)in, &raw, &raw_len);
     }
-    if (rc == 0 && raw_len < ZK_HPKE_ENC_LEN + ZK_HPKE_TAG_LEN) rc = fail("bundle", ZK_ERR_TRUNCATED);
+    if (rc == 0 && raw_len < ZK_HPKE_ENC_LEN + ZK_HPKE_TAG_LEN)
+      rc = fail("bundle", ZK_ERR_TRUNCATED);
     if (rc == 0) {
       size_t pt_len = raw_len - ZK_HPKE_ENC_LEN;
       out = malloc(pt_len + 1);
-      if (out == NULL) rc = EXIT_INTERNAL;
+      if (out == NULL)
+        rc = EXIT_INTERNAL;
       else if ((st = zk_hpke_open_once(out, &pt_len, &params, key, raw, ZK_HPKE_ENC_LEN, aad,
                                        aad_len, raw + ZK_HPKE_ENC_LEN,
                                        raw_len - ZK_HPKE_ENC_LEN)) != ZK_OK)
@@ -584,8 +640,6 @@ static int cmd_hpke(int argc, char **argv) {
     }
     free(raw);
   }
-  if (kb != NULL) zk_wipe(kb, kb_len);
-  free(kb);
   free(aad);
   free(in);
   free(out);
@@ -601,12 +655,11 @@ static const char eif_help[] =
     "  to compare a reproducible build with an attestation (zerokey attest verify --pcr).\n";
 
 static int cmd_eif(int argc, char **argv) {
-  if (want_help(argc, argv) || argc < 2 || strcmp(argv[0], "pcrs") != 0) {
-    fputs(eif_help, want_help(argc, argv) ? stdout : stderr);
-    return want_help(argc, argv) ? 0 : EXIT_USAGE;
-  }
-  int json = argc > 2 && strcmp(argv[2], "--json") == 0;
-  if (argc > 2 && !json) return die_usage("unknown option %s", argv[2]);
+  if (want_help(argc, argv) || argc < 2 || strcmp(argv[0], "pcrs") != 0)
+    return show_help(argc, argv, eif_help);
+  int json = 0;
+  const cli_opt opts[] = {{"--json", NULL, &json}, {NULL, NULL, NULL}};
+  if (parse_opts(argc, argv, 2, opts, NULL, NULL, 0) != 0) return EXIT_USAGE;
   zk_eif_info info;
   zk_status st = zk_eif_measure_file(&info, argv[1]);
   if (st != ZK_OK) return fail(argv[1], st);
@@ -615,8 +668,10 @@ static int cmd_eif(int argc, char **argv) {
   if (json) printf("{");
   for (int i = 0; i < 4; i++) {
     if (pcrs[i] == NULL) continue;
-    if (json) printf("%s\"PCR%d\": \"", i ? ", " : "", idx[i]);
-    else printf("PCR%d ", idx[i]);
+    if (json)
+      printf("%s\"PCR%d\": \"", i ? ", " : "", idx[i]);
+    else
+      printf("PCR%d ", idx[i]);
     print_hex(stdout, pcrs[i], ZK_EIF_PCR_LEN);
     printf(json ? "\"" : "\n");
   }
@@ -633,19 +688,11 @@ static const char key_help[] =
     "  The secret is printed: use only for tests and tooling.\n";
 
 static int cmd_key(int argc, char **argv) {
-  if (want_help(argc, argv) || argc < 1) {
-    fputs(key_help, want_help(argc, argv) ? stdout : stderr);
-    return want_help(argc, argv) ? 0 : EXIT_USAGE;
-  }
+  if (want_help(argc, argv) || argc < 1) return show_help(argc, argv, key_help);
   const char *curve_s = NULL, *secret = NULL;
-  for (int i = 1; i < argc; i++) {
-    const char *o = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
-    if (val == NULL) return die_usage("option %s needs a value", o);
-    i++;
-    if (strcmp(o, "--curve") == 0) curve_s = val;
-    else if (strcmp(o, "--secret") == 0) secret = val;
-    else return die_usage("unknown option %s", o);
-  }
+  const cli_opt opts[] = {
+      {"--curve", &curve_s, NULL}, {"--secret", &secret, NULL}, {NULL, NULL, NULL}};
+  if (parse_opts(argc, argv, 1, opts, NULL, NULL, 0) != 0) return EXIT_USAGE;
   if (curve_s == NULL) return die_usage("%s", "--curve is required");
   zk_curve c;
   int rc = parse_curve(curve_s, &c);
@@ -657,12 +704,8 @@ static int cmd_key(int argc, char **argv) {
     st = zk_key_generate(&key, c);
   } else if (strcmp(argv[0], "public") == 0) {
     if (secret == NULL) return die_usage("%s", "public needs --secret");
-    uint8_t *kb;
-    size_t kb_len;
-    if ((rc = parse_hex("--secret", secret, &kb, &kb_len)) != 0) return rc;
-    st = zk_key_from_private(&key, c, kb, kb_len);
-    zk_wipe(kb, kb_len);
-    free(kb);
+    if ((rc = load_key("--secret", c, secret, 1, &key)) != 0) return rc;
+    st = ZK_OK;
   } else {
     return die_usage("unknown action '%s'", argv[0]);
   }
@@ -689,49 +732,7 @@ static int cmd_key(int argc, char **argv) {
   return 0;
 }
 
-
 /* ------------------------------------------------------ key specifications */
-
-/* "curve:hex" -> public key (SEC1 / raw Ed25519 / SPKI when hex is DER). */
-static int parse_pub_spec(const char *what, const char *spec, zk_key **out) {
-  const char *colon = strchr(spec, ':');
-  if (colon == NULL) return die_usage("%s wants CURVE:HEX, got '%s'", what, spec);
-  char cname[16];
-  size_t cl = (size_t)(colon - spec);
-  if (cl >= sizeof cname) return die_usage("%s: unknown curve in '%s'", what, spec);
-  memcpy(cname, spec, cl);
-  cname[cl] = '\0';
-  zk_curve c;
-  int rc = parse_curve(cname, &c);
-  if (rc != 0) return rc;
-  uint8_t *b;
-  size_t n;
-  if ((rc = parse_hex(what, colon + 1, &b, &n)) != 0) return rc;
-  zk_status st = zk_key_from_public(out, c, b, n);
-  if (st != ZK_OK && n > 0 && b[0] == 0x30) st = zk_key_from_spki(out, b, n);
-  free(b);
-  return st == ZK_OK ? 0 : fail(what, st);
-}
-
-static int parse_secret_spec(const char *what, const char *spec, zk_key **out) {
-  const char *colon = strchr(spec, ':');
-  if (colon == NULL) return die_usage("%s wants CURVE:HEX", what);
-  char cname[16];
-  size_t cl = (size_t)(colon - spec);
-  if (cl >= sizeof cname) return die_usage("%s: unknown curve", what);
-  memcpy(cname, spec, cl);
-  cname[cl] = '\0';
-  zk_curve c;
-  int rc = parse_curve(cname, &c);
-  if (rc != 0) return rc;
-  uint8_t *b;
-  size_t n;
-  if ((rc = parse_hex(what, colon + 1, &b, &n)) != 0) return rc;
-  zk_status st = zk_key_from_private(out, c, b, n);
-  zk_wipe(b, n);
-  free(b);
-  return st == ZK_OK ? 0 : fail(what, st);
-}
 
 static int parse_digest32(const char *what, const char *hex, uint8_t out[32]) {
   uint8_t *b;
@@ -748,12 +749,6 @@ static int parse_digest32(const char *what, const char *hex, uint8_t out[32]) {
   return 0;
 }
 
-static uint64_t now_ms_clock(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_REALTIME, &ts);
-  return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
-
 /* ------------------------------------------------------------------- chain */
 
 static const char chain_help[] =
@@ -767,36 +762,32 @@ static const char chain_help[] =
     "  it prints the new checkpoint 'SEQ:DIGEST' to store.\n";
 
 static int cmd_chain(int argc, char **argv) {
-  if (want_help(argc, argv) || argc < 1) {
-    fputs(chain_help, want_help(argc, argv) ? stdout : stderr);
-    return want_help(argc, argv) ? 0 : EXIT_USAGE;
-  }
+  if (want_help(argc, argv) || argc < 1) return show_help(argc, argv, chain_help);
   int append = strcmp(argv[0], "append") == 0;
   if (!append && strcmp(argv[0], "verify") != 0) return die_usage("unknown action '%s'", argv[0]);
   const char *secret = NULL, *notarizer = NULL, *log = NULL, *state = NULL, *prev = NULL,
-             *cp = NULL;
+             *cp = NULL, *now_s = NULL, *age_s = NULL, *time_s = NULL;
+  int all = 0;
+  const cli_opt opts[] = {{"--secret", &secret, NULL},
+                          {"--notarizer", &notarizer, NULL},
+                          {"--log", &log, NULL},
+                          {"--state", &state, NULL},
+                          {"--prev", &prev, NULL},
+                          {"--checkpoint", &cp, NULL},
+                          {"--now-ms", &now_s, NULL},
+                          {"--max-age-ms", &age_s, NULL},
+                          {"--time-ms", &time_s, NULL},
+                          {"--all", NULL, &all},
+                          {NULL, NULL, NULL}};
   uint64_t now = 0, max_age = 300000, t = 0;
-  unsigned flags = 0;
   const char **files = calloc((size_t)argc, sizeof *files);
   size_t nfiles = 0;
-  int rc = files == NULL ? EXIT_INTERNAL : 0;
-  for (int i = 1; i < argc && rc == 0; i++) {
-    const char *o = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
-    if (strcmp(o, "--all") == 0) { flags |= ZK_CHAIN_VERIFY_ALL; continue; }
-    if (o[0] != '-') { files[nfiles++] = o; continue; }
-    if (val == NULL) { rc = die_usage("option %s needs a value", o); break; }
-    i++;
-    if (strcmp(o, "--secret") == 0) secret = val;
-    else if (strcmp(o, "--notarizer") == 0) notarizer = val;
-    else if (strcmp(o, "--log") == 0) log = val;
-    else if (strcmp(o, "--state") == 0) state = val;
-    else if (strcmp(o, "--prev") == 0) prev = val;
-    else if (strcmp(o, "--checkpoint") == 0) cp = val;
-    else if (strcmp(o, "--now-ms") == 0) rc = parse_u64(o, val, &now);
-    else if (strcmp(o, "--time-ms") == 0) rc = parse_u64(o, val, &t);
-    else if (strcmp(o, "--max-age-ms") == 0) rc = parse_u64(o, val, &max_age);
-    else rc = die_usage("unknown option %s", o);
-  }
+  if (files == NULL) return EXIT_INTERNAL;
+  int rc = parse_opts(argc, argv, 1, opts, files, &nfiles, (size_t)argc);
+  if (rc == 0 && now_s != NULL) rc = parse_u64("--now-ms", now_s, &now);
+  if (rc == 0 && age_s != NULL) rc = parse_u64("--max-age-ms", age_s, &max_age);
+  if (rc == 0 && time_s != NULL) rc = parse_u64("--time-ms", time_s, &t);
+  unsigned flags = all ? ZK_CHAIN_VERIFY_ALL : 0;
   zk_key *key = NULL;
   zk_status st;
   if (rc == 0 && append) {
@@ -805,7 +796,7 @@ static int cmd_chain(int argc, char **argv) {
     zk_notarization *pr = NULL, *rec = NULL;
     if (secret == NULL || state == NULL || (prev == NULL && log == NULL))
       rc = die_usage("%s", "append needs --secret, --state and --log (or --prev)");
-    if (rc == 0) rc = parse_secret_spec("--secret", secret, &key);
+    if (rc == 0) rc = load_key_spec("--secret", secret, 1, &key);
     if (rc == 0) rc = parse_digest32("--state", state, sd);
     if (t == 0) t = now_ms_clock();
     if (rc == 0 && prev != NULL) {
@@ -831,12 +822,12 @@ static int cmd_chain(int argc, char **argv) {
     free(pb);
   } else if (rc == 0) {
     zk_checkpoint ck;
-    zk_chain_opts opts;
-    memset(&opts, 0, sizeof opts);
+    zk_chain_opts co;
+    memset(&co, 0, sizeof co);
     memset(&ck, 0, sizeof ck);
     if (notarizer == NULL || nfiles == 0)
       rc = die_usage("%s", "verify needs --notarizer and at least one record");
-    if (rc == 0) rc = parse_pub_spec("--notarizer", notarizer, &key);
+    if (rc == 0) rc = load_key_spec("--notarizer", notarizer, 0, &key);
     if (rc == 0 && cp != NULL) {
       const char *colon = strchr(cp, ':');
       char sb[24];
@@ -847,7 +838,7 @@ static int cmd_chain(int argc, char **argv) {
         sb[colon - cp] = '\0';
         rc = parse_u64("--checkpoint", sb, &ck.sequence);
         if (rc == 0) rc = parse_digest32("--checkpoint", colon + 1, ck.digest);
-        opts.checkpoint = &ck;
+        co.checkpoint = &ck;
       }
     }
     uint8_t **recs = calloc(nfiles, sizeof *recs);
@@ -855,14 +846,14 @@ static int cmd_chain(int argc, char **argv) {
     if (recs == NULL || lens == NULL) rc = EXIT_INTERNAL;
     for (size_t i = 0; rc == 0 && i < nfiles; i++) rc = read_file(files[i], &recs[i], &lens[i]);
     if (rc == 0) {
-      opts.notarizer = key;
-      opts.log_id = log;
-      opts.now_ms = now ? now : now_ms_clock();
-      opts.max_age_ms = max_age;
-      opts.max_skew_ms = 5000;
-      opts.flags = flags;
+      co.notarizer = key;
+      co.log_id = log;
+      co.now_ms = now ? now : now_ms_clock();
+      co.max_age_ms = max_age;
+      co.max_skew_ms = 5000;
+      co.flags = flags;
       zk_chain_result res;
-      st = zk_notarization_chain_verify(&res, (const uint8_t *const *)recs, lens, nfiles, &opts);
+      st = zk_notarization_chain_verify(&res, (const uint8_t *const *)recs, lens, nfiles, &co);
       if (st != ZK_OK) {
         fprintf(stderr, "zerokey chain: record %zu (%s): %s: %s\n", res.failed_index,
                 res.failed_index < nfiles ? files[res.failed_index] : "whole chain",
@@ -910,10 +901,7 @@ static int merkle_leaves(char **files, size_t n, uint8_t (**out)[32]) {
 }
 
 static int cmd_merkle(int argc, char **argv) {
-  if (want_help(argc, argv) || argc < 1) {
-    fputs(merkle_help, want_help(argc, argv) ? stdout : stderr);
-    return want_help(argc, argv) ? 0 : EXIT_USAGE;
-  }
+  if (want_help(argc, argv) || argc < 1) return show_help(argc, argv, merkle_help);
   const char *act = argv[0], *leaf = NULL, *root = NULL, *old_root = NULL;
   uint64_t index = 0, size = 0, old_size = 0;
   int have_index = 0;
@@ -923,17 +911,32 @@ static int cmd_merkle(int argc, char **argv) {
   int rc = files == NULL || proof == NULL ? EXIT_INTERNAL : 0;
   for (int i = 1; i < argc && rc == 0; i++) {
     const char *o = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
-    if (o[0] != '-') { files[nfiles++] = argv[i]; continue; }
-    if (val == NULL) { rc = die_usage("option %s needs a value", o); break; }
+    if (o[0] != '-') {
+      files[nfiles++] = argv[i];
+      continue;
+    }
+    if (val == NULL) {
+      rc = die_usage("option %s needs a value", o);
+      break;
+    }
     i++;
-    if (strcmp(o, "--leaf") == 0) leaf = val;
-    else if (strcmp(o, "--root") == 0) root = val;
-    else if (strcmp(o, "--old-root") == 0) old_root = val;
-    else if (strcmp(o, "--index") == 0) { rc = parse_u64(o, val, &index); have_index = 1; }
-    else if (strcmp(o, "--size") == 0) rc = parse_u64(o, val, &size);
-    else if (strcmp(o, "--old-size") == 0) rc = parse_u64(o, val, &old_size);
-    else if (strcmp(o, "--proof") == 0) rc = parse_digest32(o, val, proof[nproof++]);
-    else rc = die_usage("unknown option %s", o);
+    if (strcmp(o, "--leaf") == 0)
+      leaf = val;
+    else if (strcmp(o, "--root") == 0)
+      root = val;
+    else if (strcmp(o, "--old-root") == 0)
+      old_root = val;
+    else if (strcmp(o, "--index") == 0) {
+      rc = parse_u64(o, val, &index);
+      have_index = 1;
+    } else if (strcmp(o, "--size") == 0)
+      rc = parse_u64(o, val, &size);
+    else if (strcmp(o, "--old-size") == 0)
+      rc = parse_u64(o, val, &old_size);
+    else if (strcmp(o, "--proof") == 0)
+      rc = parse_digest32(o, val, proof[nproof++]);
+    else
+      rc = die_usage("unknown option %s", o);
   }
   uint8_t(*leaves)[32] = NULL;
   uint8_t r[32], r2[32];
@@ -980,18 +983,20 @@ static int cmd_merkle(int argc, char **argv) {
     if (rc == 0 && (st = zk_merkle_verify_inclusion(lh, index, size, (const uint8_t(*)[32])proof,
                                                     nproof, r)) != ZK_OK)
       rc = fail("inclusion", st);
-    if (rc == 0) printf("OK: leaf %llu is in the tree of %llu leaves\n", (unsigned long long)index,
-                        (unsigned long long)size);
+    if (rc == 0)
+      printf("OK: leaf %llu is in the tree of %llu leaves\n", (unsigned long long)index,
+             (unsigned long long)size);
   } else if (strcmp(act, "consistency") == 0) {
     if (old_root == NULL || root == NULL || size == 0)
       rc = die_usage("%s", "consistency needs --old-size, --old-root, --size and --root");
     if (rc == 0) rc = parse_digest32("--old-root", old_root, r2);
     if (rc == 0) rc = parse_digest32("--root", root, r);
-    if (rc == 0 && (st = zk_merkle_verify_consistency(old_size, size, r2, r,
-                                                      (const uint8_t(*)[32])proof, nproof)) != ZK_OK)
+    if (rc == 0 && (st = zk_merkle_verify_consistency(
+                        old_size, size, r2, r, (const uint8_t(*)[32])proof, nproof)) != ZK_OK)
       rc = fail("consistency", st);
-    if (rc == 0) printf("OK: the tree of %llu leaves extends the tree of %llu leaves\n",
-                        (unsigned long long)size, (unsigned long long)old_size);
+    if (rc == 0)
+      printf("OK: the tree of %llu leaves extends the tree of %llu leaves\n",
+             (unsigned long long)size, (unsigned long long)old_size);
   } else {
     rc = die_usage("unknown action '%s'", act);
   }
@@ -1013,40 +1018,29 @@ static const char evidence_help[] =
     "  raw Ed25519 or DER SPKI).\n";
 
 static int cmd_evidence(int argc, char **argv) {
-  if (want_help(argc, argv) || argc < 1 || strcmp(argv[0], "verify-chain") != 0) {
-    fputs(evidence_help, want_help(argc, argv) ? stdout : stderr);
-    return want_help(argc, argv) ? 0 : EXIT_USAGE;
-  }
+  if (want_help(argc, argv) || argc < 1 || strcmp(argv[0], "verify-chain") != 0)
+    return show_help(argc, argv, evidence_help);
   const char *bodyf = NULL, *stamp = NULL, *nzf = NULL, *rf = NULL, *resf = NULL, *pk = NULL,
-             *nk = NULL, *sk = NULL, *log = NULL;
+             *nk = NULL, *sk = NULL, *log = NULL, *now_s = NULL, *age_s = NULL;
+  const cli_opt opts[] = {{"--body", &bodyf, NULL},       {"--stamp", &stamp, NULL},
+                          {"--notarization", &nzf, NULL}, {"--ruling", &rf, NULL},
+                          {"--result", &resf, NULL},      {"--policy-key", &pk, NULL},
+                          {"--notarizer-key", &nk, NULL}, {"--signer-key", &sk, NULL},
+                          {"--log", &log, NULL},          {"--now-ms", &now_s, NULL},
+                          {"--max-age-ms", &age_s, NULL}, {NULL, NULL, NULL}};
   uint64_t now = 0, max_age = 300000;
-  int rc = 0;
-  for (int i = 1; i < argc && rc == 0; i++) {
-    const char *o = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
-    if (val == NULL) return die_usage("option %s needs a value", o);
-    i++;
-    if (strcmp(o, "--body") == 0) bodyf = val;
-    else if (strcmp(o, "--stamp") == 0) stamp = val;
-    else if (strcmp(o, "--notarization") == 0) nzf = val;
-    else if (strcmp(o, "--ruling") == 0) rf = val;
-    else if (strcmp(o, "--result") == 0) resf = val;
-    else if (strcmp(o, "--policy-key") == 0) pk = val;
-    else if (strcmp(o, "--notarizer-key") == 0) nk = val;
-    else if (strcmp(o, "--signer-key") == 0) sk = val;
-    else if (strcmp(o, "--log") == 0) log = val;
-    else if (strcmp(o, "--now-ms") == 0) rc = parse_u64(o, val, &now);
-    else if (strcmp(o, "--max-age-ms") == 0) rc = parse_u64(o, val, &max_age);
-    else return die_usage("unknown option %s", o);
-  }
+  int rc = parse_opts(argc, argv, 1, opts, NULL, NULL, 0);
+  if (rc == 0 && now_s != NULL) rc = parse_u64("--now-ms", now_s, &now);
+  if (rc == 0 && age_s != NULL) rc = parse_u64("--max-age-ms", age_s, &max_age);
   if (rc != 0) return rc;
   if (!bodyf || !stamp || !nzf || !rf || !resf || !pk || !nk || !sk)
     return die_usage("%s", "missing a required option");
   zk_key *kp = NULL, *kn = NULL, *ks = NULL;
   uint8_t *body = NULL, *nz = NULL, *ru = NULL, *res = NULL;
   size_t body_len = 0, nz_len = 0, ru_len = 0, res_len = 0;
-  if ((rc = parse_pub_spec("--policy-key", pk, &kp)) == 0 &&
-      (rc = parse_pub_spec("--notarizer-key", nk, &kn)) == 0 &&
-      (rc = parse_pub_spec("--signer-key", sk, &ks)) == 0 &&
+  if ((rc = load_key_spec("--policy-key", pk, 0, &kp)) == 0 &&
+      (rc = load_key_spec("--notarizer-key", nk, 0, &kn)) == 0 &&
+      (rc = load_key_spec("--signer-key", sk, 0, &ks)) == 0 &&
       (rc = read_file(bodyf, &body, &body_len)) == 0 && (rc = read_file(nzf, &nz, &nz_len)) == 0 &&
       (rc = read_file(rf, &ru, &ru_len)) == 0 && (rc = read_file(resf, &res, &res_len)) == 0) {
     if (now == 0) now = now_ms_clock();
@@ -1120,8 +1114,8 @@ struct command {
 };
 
 static const struct command commands[] = {
-    {"attest", cmd_attest}, {"stamp", cmd_stamp}, {"cose", cmd_cose},
-    {"hpke", cmd_hpke},     {"eif", cmd_eif},     {"key", cmd_key},
+    {"attest", cmd_attest}, {"stamp", cmd_stamp},   {"cose", cmd_cose},
+    {"hpke", cmd_hpke},     {"eif", cmd_eif},       {"key", cmd_key},
     {"chain", cmd_chain},   {"merkle", cmd_merkle}, {"evidence", cmd_evidence},
 };
 

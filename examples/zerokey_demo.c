@@ -24,14 +24,14 @@
 #include <string.h>
 #include <zerokey/zerokey.h>
 
-#define CHECK(expr)                                                                       \
-  do {                                                                                    \
-    zk_status st_ = (expr);                                                               \
-    if (st_ != ZK_OK) {                                                                   \
-      fprintf(stderr, "demo: %s failed: %s (%s)\n", #expr, zk_status_name(st_),           \
-              zk_status_str(st_));                                                        \
-      exit(1);                                                                            \
-    }                                                                                     \
+#define CHECK(expr)                                                             \
+  do {                                                                          \
+    zk_status st_ = (expr);                                                     \
+    if (st_ != ZK_OK) {                                                         \
+      fprintf(stderr, "demo: %s failed: %s (%s)\n", #expr, zk_status_name(st_), \
+              zk_status_str(st_));                                              \
+      exit(1);                                                                  \
+    }                                                                           \
   } while (0)
 
 #define LOG_ID "org-demo/state"
@@ -76,8 +76,8 @@ static void enclave_boot(enclave *e, const char *role, zk_curve curve, const uin
   uint8_t pub[ZK_MAX_PUBKEY_LEN];
   size_t pub_len = sizeof pub;
   CHECK(zk_key_export_public(e->key, ZK_PUB_SPKI_DER, pub, &pub_len));
-  CHECK(zk_backend_attest(e->nsm, &e->doc, &e->doc_len, (const uint8_t *)role, strlen(role),
-                          nonce, nonce_len, pub, pub_len));
+  CHECK(zk_backend_attest(e->nsm, &e->doc, &e->doc_len, (const uint8_t *)role, strlen(role), nonce,
+                          nonce_len, pub, pub_len));
 }
 
 static void enclave_free(enclave *e) {
@@ -87,9 +87,8 @@ static void enclave_free(enclave *e) {
 }
 
 /* Client side: verify an enclave's attestation and return the key it attests to. */
-static zk_key *client_trust_enclave(const zk_att_verifier *v, const enclave *e,
-                                    const uint8_t *pcr0, const uint8_t *nonce, size_t nonce_len,
-                                    uint64_t now_s) {
+static zk_key *client_trust_enclave(const zk_att_verifier *v, const enclave *e, const uint8_t *pcr0,
+                                    const uint8_t *nonce, size_t nonce_len, uint64_t now_s) {
   zk_att_policy *pol = NULL;
   zk_att_doc *doc = NULL;
   zk_key *key = NULL;
@@ -139,9 +138,9 @@ int main(void) {
   uint8_t boot_pcrs[16 * 48];
   memset(boot_pcrs, 0, sizeof boot_pcrs);
   const char image[] = "zerokey-demo enclave image v1";
-  CHECK(zk_sha384(boot_pcrs, (const uint8_t *)image, sizeof image - 1));          /* PCR0 */
-  CHECK(zk_sha384(boot_pcrs + 48, (const uint8_t *)"kernel+boot", 11));           /* PCR1 */
-  CHECK(zk_sha384(boot_pcrs + 96, (const uint8_t *)"application", 11));           /* PCR2 */
+  CHECK(zk_sha384(boot_pcrs, (const uint8_t *)image, sizeof image - 1)); /* PCR0 */
+  CHECK(zk_sha384(boot_pcrs + 48, (const uint8_t *)"kernel+boot", 11));  /* PCR1 */
+  CHECK(zk_sha384(boot_pcrs + 96, (const uint8_t *)"application", 11));  /* PCR2 */
   uint8_t nonce[16];
   CHECK(zk_random(nonce, sizeof nonce));
   enclave policy, notarizer, signer;
@@ -184,8 +183,9 @@ int main(void) {
   CHECK(zk_key_generate(&api_key, ZK_CURVE_P256));
   CHECK(zk_key_generate(&wallet, ZK_CURVE_SECP256K1));
   char body[512];
-  const char *tx = "02f86c0180843b9aca00850ba43b7400825208945aaeb6053f3e94c9b9a09f33669435e7ef1beaed88"
-                   "0de0b6b3a764000080c0";
+  const char *tx =
+      "02f86c0180843b9aca00850ba43b7400825208945aaeb6053f3e94c9b9a09f33669435e7ef1beaed88"
+      "0de0b6b3a764000080c0";
   snprintf(body, sizeof body,
            "{\"organizationId\":\"org-demo\",\"parameters\":{\"unsignedTransaction\":\"%s\"},"
            "\"timestampMs\":\"%llu\",\"type\":\"" ACTIVITY "\"}",
@@ -193,8 +193,8 @@ int main(void) {
   size_t body_len = strlen(body);
   char *stamp = NULL;
   size_t stamp_len = 0;
-  CHECK(zk_stamp_create(&stamp, &stamp_len, api_key, ZK_STAMP_P256, (const uint8_t *)body,
-                        body_len));
+  CHECK(
+      zk_stamp_create(&stamp, &stamp_len, api_key, ZK_STAMP_P256, (const uint8_t *)body, body_len));
   printf("3. client stamps the request (X-Stamp, P-256 API key over the exact body)\n");
   printf("    X-Stamp: %.60s...\n\n", stamp);
 
@@ -236,8 +236,10 @@ int main(void) {
          ruling_len);
 
   /* ---- 5. notarizer advances, signer checks and signs ---- */
-  uint8_t *n2_b = notarize(&n2, notarizer.key, n1, "state: org-demo policies v7, wallet w1, "
-                                                   "activity 1 approved", t0 + 1700, &n2_len);
+  uint8_t *n2_b = notarize(&n2, notarizer.key, n1,
+                           "state: org-demo policies v7, wallet w1, "
+                           "activity 1 approved",
+                           t0 + 1700, &n2_len);
   const uint8_t *chain[3] = {n0_b, n1_b, n2_b};
   const size_t lens[3] = {n0_len, n1_len, n2_len};
   zk_chain_opts copts;
@@ -324,9 +326,8 @@ int main(void) {
     hexline("result digest", rep.result_digest, 32);
     zk_key *rec = NULL;
     CHECK(zk_key_recover(&rec, sig, sig_len, tx_digest, 32));
-    outcome("recovered signer = wallet key", zk_key_public_equal(rec, wallet) ? ZK_OK
-                                                                              : ZK_ERR_SIGNATURE,
-            ZK_OK, ZK_OK);
+    outcome("recovered signer = wallet key",
+            zk_key_public_equal(rec, wallet) ? ZK_OK : ZK_ERR_SIGNATURE, ZK_OK, ZK_OK);
     zk_key_free(rec);
   }
 
