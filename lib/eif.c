@@ -20,6 +20,7 @@
 #include "zerokey/key.h"
 #include "zk_cbor.h"
 #include "zk_internal.h"
+#include "zk_json.h"
 
 #define EIF_CHUNK 65536u
 #define EIF_CRC_OFFSET (ZK_EIF_HEADER_LEN - 4u)
@@ -270,12 +271,12 @@ static zk_status measure_signature(zk_eif_info *info, const uint8_t *sec, size_t
   return st;
 }
 
+/* One JSON object; every failure (duplicate key, syntax, not an object) is ZK_ERR_JSON. */
 static zk_status check_metadata(const uint8_t *p, size_t n) {
-  json_error_t err;
-  json_t *j = json_loadb((const char *)p, n, JSON_REJECT_DUPLICATES, &err);
-  int ok = j != NULL && json_is_object(j);
+  json_t *j;
+  zk_status st = zki_json_load_object(&j, p, n, SIZE_MAX); /* n bounded by the caller */
   json_decref(j);
-  return ok ? ZK_OK : ZK_ERR_JSON;
+  return st == ZK_OK ? ZK_OK : ZK_ERR_JSON;
 }
 
 /* Stream one section's data into the CRC and the hashes it belongs to. */

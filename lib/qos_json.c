@@ -8,6 +8,7 @@
 #include "zerokey/crypto.h"
 #include "zerokey/qos_manifest.h"
 #include "zk_internal.h"
+#include "zk_json.h"
 #include "zk_qos_internal.h"
 
 #define CANON_MAX_DEPTH 64
@@ -187,11 +188,9 @@ zk_status zk_qos_canonical_json(char **out, size_t *out_len, const char *json, s
   *out = NULL;
   *out_len = 0;
   if (json == NULL) return ZK_ERR_ARG;
-  if (json_len > ZK_QOS_MAX_MANIFEST_LEN) return ZK_ERR_TOO_LARGE;
-  json_error_t e;
-  json_t *j = json_loadb(json, json_len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &e);
-  if (j == NULL)
-    return json_error_code(&e) == json_error_duplicate_key ? ZK_ERR_DUPLICATE_KEY : ZK_ERR_JSON;
+  json_t *j;
+  ZKI_TRY(zki_json_load(&j, (const uint8_t *)json, json_len, ZK_QOS_MAX_MANIFEST_LEN,
+                        JSON_DECODE_ANY));
   zk_status st = zki_qos_canonical_json_value(out, out_len, j);
   json_decref(j);
   return st;

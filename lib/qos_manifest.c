@@ -10,6 +10,7 @@
 #include "zerokey/qos_manifest.h"
 #include "zk_borsh.h"
 #include "zk_internal.h"
+#include "zk_json.h"
 #include "zk_qos_internal.h"
 
 typedef struct member {
@@ -580,23 +581,12 @@ static zk_status j_manifest(json_t *o, zk_qos_manifest *m) {
   return compute_hash(m);
 }
 
-static zk_status j_load(json_t **out, const char *json, size_t json_len) {
-  *out = NULL;
-  if (json_len > ZK_QOS_MAX_MANIFEST_LEN) return ZK_ERR_TOO_LARGE;
-  json_error_t e;
-  json_t *j = json_loadb(json, json_len, JSON_REJECT_DUPLICATES, &e);
-  if (j == NULL)
-    return json_error_code(&e) == json_error_duplicate_key ? ZK_ERR_DUPLICATE_KEY : ZK_ERR_JSON;
-  *out = j;
-  return ZK_OK;
-}
-
 zk_status zk_qos_manifest_parse_json(zk_qos_manifest **out, const char *json, size_t json_len) {
   if (out == NULL) return ZK_ERR_ARG;
   *out = NULL;
   if (json == NULL) return ZK_ERR_ARG;
   json_t *j;
-  ZKI_TRY(j_load(&j, json, json_len));
+  ZKI_TRY(zki_json_load(&j, (const uint8_t *)json, json_len, ZK_QOS_MAX_MANIFEST_LEN, 0));
   zk_qos_manifest *m = calloc(1, sizeof *m);
   zk_status st = m ? j_manifest(j, m) : ZK_ERR_NOMEM;
   json_decref(j);
@@ -635,7 +625,7 @@ zk_status zk_qos_envelope_parse_json(zk_qos_envelope **out, const char *json, si
   *out = NULL;
   if (json == NULL) return ZK_ERR_ARG;
   json_t *j;
-  ZKI_TRY(j_load(&j, json, json_len));
+  ZKI_TRY(zki_json_load(&j, (const uint8_t *)json, json_len, ZK_QOS_MAX_MANIFEST_LEN, 0));
   static const char *const allowed[] = {"manifest", "manifestSetApprovals", "shareSetApprovals",
                                         NULL};
   zk_qos_envelope *env = calloc(1, sizeof *env);

@@ -6,6 +6,7 @@
 #include "zerokey/crypto.h"
 #include "zerokey/qos_proof.h"
 #include "zk_internal.h"
+#include "zk_json.h"
 #include "zk_qos_internal.h"
 
 struct zk_qos_boot_policy {
@@ -216,12 +217,9 @@ zk_status zk_qos_boot_proof_verify_json(const zk_att_verifier *v, const zk_qos_b
   *out = NULL;
   if (v == NULL || json == NULL) return ZK_ERR_ARG;
   if (json_len > ZK_QOS_MAX_PROOF_LEN) return ZK_ERR_TOO_LARGE;
-  json_error_t e;
-  json_t *j = json_loadb(json, json_len, JSON_REJECT_DUPLICATES, &e);
-  if (j == NULL || !json_is_object(j)) {
-    json_decref(j);
+  json_t *j;
+  if (zki_json_load_object(&j, (const uint8_t *)json, json_len, ZK_QOS_MAX_PROOF_LEN) != ZK_OK)
     return ZK_ERR_QOS_PROOF_FORMAT;
-  }
   static const char *const allowed[] = {"ephemeralPublicKeyHex", "awsAttestationDocB64",
                                         "qosManifestB64", "qosManifestEnvelopeB64",
                                         "deploymentLabel", "enclaveApp", "owner", "createdAt",
@@ -277,9 +275,9 @@ zk_status zk_qos_app_proof_verify(const zk_qos_boot *boot, char **payload, size_
   *payload_len = 0;
   if (boot == NULL || json == NULL) return ZK_ERR_ARG;
   if (json_len > ZK_QOS_MAX_PROOF_LEN) return ZK_ERR_TOO_LARGE;
-  json_error_t e;
-  json_t *j = json_loadb(json, json_len, JSON_REJECT_DUPLICATES, &e);
-  if (j == NULL || !json_is_object(j) || json_object_size(j) != 4) {
+  json_t *j;
+  if (zki_json_load_object(&j, (const uint8_t *)json, json_len, ZK_QOS_MAX_PROOF_LEN) != ZK_OK ||
+      json_object_size(j) != 4) {
     json_decref(j);
     return ZK_ERR_QOS_PROOF_FORMAT;
   }
@@ -311,8 +309,9 @@ zk_status zk_qos_app_proof_verify(const zk_qos_boot *boot, char **payload, size_
     st = ZK_ERR_QOS_APP_SIGNATURE;
   if (st == ZK_OK) {
     /* the signed payload must itself be a typed JSON object */
-    json_t *pj = json_loadb(ps, pn, JSON_REJECT_DUPLICATES, &e);
-    if (pj == NULL || !json_is_object(pj) || !json_is_string(json_object_get(pj, "type")) ||
+    json_t *pj;
+    if (zki_json_load_object(&pj, (const uint8_t *)ps, pn, SIZE_MAX) != ZK_OK ||
+        !json_is_string(json_object_get(pj, "type")) ||
         !json_is_string(json_object_get(pj, "timestampMs")))
       st = ZK_ERR_QOS_PROOF_FORMAT;
     json_decref(pj);
