@@ -217,6 +217,16 @@ static json_t *object_of(size_t n, const char *const *keys, json_t **vals) {
   return o;
 }
 
+/* Compact JSON of the object built by object_of (takes the references); malloc'd copy. */
+static zk_status dump_object(char **out, size_t *out_len, size_t n, const char *const *keys,
+                             json_t **vals, int secret) {
+  json_t *o = object_of(n, keys, vals);
+  if (o == NULL) return ZK_ERR_NOMEM;
+  zk_status st = dump(out, out_len, o, secret);
+  json_decref(o); /* jansson frees without wiping */
+  return st;
+}
+
 /* ---------------------------------------------------------- signed envelope */
 
 zk_status zki_bundle_sign_envelope(char **out, size_t *out_len, const zk_key *signing_key,
@@ -227,10 +237,18 @@ zk_status zki_bundle_sign_envelope(char **out, size_t *out_len, const zk_key *si
   ZKI_TRY(ser_pub(pub, signing_key));
   json_t *vals[4] = {json_string(ZK_BUNDLE_VERSION_V1), hex_string(data, data_len),
                      hex_string(sig, sig_len), hex_string(pub, sizeof pub)};
-  json_t *o = object_of(4, ENVELOPE_KEYS, vals);
-  if (o == NULL) return ZK_ERR_NOMEM;
-  zk_status st = dump(out, out_len, o, 0);
-  json_decref(o);
+  return dump_object(out, out_len, 4, ENVELOPE_KEYS, vals, 0);
+}
+
+/* Signed envelope over the compact JSON of object_of(n, keys, vals) (takes the references). */
+static zk_status sign_object(char **out, size_t *out_len, const zk_key *signing_key, size_t n,
+                             const char *const *keys, json_t **vals) {
+  char *data = NULL;
+  size_t data_len = 0;
+  zk_status st = dump_object(&data, &data_len, n, keys, vals, 0);
+  if (st == ZK_OK)
+    st = zki_bundle_sign_envelope(out, out_len, signing_key, (const uint8_t *)data, data_len);
+  zk_free(data);
   return st;
 }
 
@@ -273,19 +291,20 @@ static zk_status open_envelope(uint8_t **data, size_t *data_len, const char *bun
   return ZK_OK;
 }
 
-static zk_status check_out(void *out, size_t *out_len) {
-  if (out == NULL || out_len == NULL) return ZK_ERR_ARG;
-  return ZK_OK;
-}
+/* Clear the outputs that were given, then return ZK_ERR_ARG from the caller if one is missing. */
+#define CLEAR_OUT_OR_RETURN(o, o_len)                      \
+  do {                                                     \
+    if ((o) != NULL) *(o) = NULL;                          \
+    if ((o_len) != NULL) *(o_len) = 0;                     \
+    if ((o) == NULL || (o_len) == NULL) return ZK_ERR_ARG; \
+  } while (0)
 
 /* ---------------------------------------------------------------- client */
 
 zk_status zk_bundle_export_open(uint8_t **pt, size_t *pt_len, const char *bundle,
                                 size_t bundle_len, const zk_key *enclave_key,
                                 const char *organization_id, const zk_key *target_key) {
-  if (pt != NULL) *pt = NULL;
-  if (pt_len != NULL) *pt_len = 0;
-  ZKI_TRY(check_out(pt, pt_len));
+  CLEAR_OUT_OR_RETURN(pt, pt_len);
   if (bundle == NULL || enclave_key == NULL || organization_id == NULL || target_key == NULL)
     return ZK_ERR_ARG;
   uint8_t *data = NULL, *enc = NULL, *ct = NULL;
@@ -348,20 +367,14 @@ static zk_status encrypted_bundle(char **out, size_t *out_len, const zk_key *tar
   ZKI_TRY(zki_bundle_hpke_seal(enc, &ct, &ct_len, target, NULL, pt, pt_len));
   json_t *vals[2] = {hex_string(enc, sizeof enc), hex_string(ct, ct_len)};
   zk_free(ct);
-  json_t *o = object_of(2, ENCRYPTED_KEYS, vals);
-  if (o == NULL) return ZK_ERR_NOMEM;
-  zk_status st = dump(out, out_len, o, 0);
-  json_decref(o);
-  return st;
+  return dump_object(out, out_len, 2, ENCRYPTED_KEYS, vals, 0);
 }
 
 zk_status zk_bundle_import_seal(char **out, size_t *out_len, const char *target_bundle,
                                 size_t target_bundle_len, const zk_key *enclave_key,
                                 const char *organization_id, const char *user_id,
                                 const uint8_t *pt, size_t pt_len) {
-  if (out != NULL) *out = NULL;
-  if (out_len != NULL) *out_len = 0;
-  ZKI_TRY(check_out(out, out_len));
+  CLEAR_OUT_OR_RETURN(out, out_len);
   if (target_bundle == NULL || enclave_key == NULL || organization_id == NULL ||
       (pt == NULL && pt_len > 0))
     return ZK_ERR_ARG;
@@ -378,9 +391,7 @@ zk_status zk_bundle_otp_seal(char **out, size_t *out_len, const char *target_bun
                              size_t target_bundle_len, const zk_key *fetcher_key,
                              const char *organization_id, const char *otp_code,
                              const zk_key *client_key) {
-  if (out != NULL) *out = NULL;
-  if (out_len != NULL) *out_len = 0;
-  ZKI_TRY(check_out(out, out_len));
+  CLEAR_OUT_OR_RETURN(out, out_len);
   if (otp_code == NULL || client_key == NULL) return ZK_ERR_ARG;
   size_t n = strlen(otp_code);
   if (n == 0 || n > 64) return ZK_ERR_VALUE;
@@ -393,12 +404,10 @@ zk_status zk_bundle_otp_seal(char **out, size_t *out_len, const char *target_bun
   ZKI_TRY(zk_key_export_public(client_key, ZK_PUB_COMPRESSED, comp, &comp_len));
   static const char *const keys[] = {"otp_code", "public_key"};
   json_t *vals[2] = {json_stringn(otp_code, n), hex_string(comp, comp_len)};
-  json_t *o = object_of(2, keys, vals);
-  if (o == NULL) return ZK_ERR_NOMEM;
   char *plain = NULL;
   size_t plain_len = 0;
-  zk_status st = dump(&plain, &plain_len, o, 1);
-  json_decref(o); /* jansson frees without wiping; the OTP code is short-lived */
+  /* the dumped copy is wiped; jansson's own copies are freed unwiped (short-lived OTP code) */
+  zk_status st = dump_object(&plain, &plain_len, 2, keys, vals, 1);
   if (st == ZK_OK)
     st = zk_bundle_import_seal(out, out_len, target_bundle, target_bundle_len, fetcher_key,
                                organization_id, NULL, (const uint8_t *)plain, plain_len);
@@ -408,9 +417,7 @@ zk_status zk_bundle_otp_seal(char **out, size_t *out_len, const char *target_bun
 
 zk_status zk_bundle_credential_open(uint8_t **pt, size_t *pt_len, const char *bundle,
                                     size_t bundle_len, const zk_key *target_key) {
-  if (pt != NULL) *pt = NULL;
-  if (pt_len != NULL) *pt_len = 0;
-  ZKI_TRY(check_out(pt, pt_len));
+  CLEAR_OUT_OR_RETURN(pt, pt_len);
   if (bundle == NULL || target_key == NULL) return ZK_ERR_ARG;
   if (bundle_len > ZK_BUNDLE_MAX_LEN) return ZK_ERR_TOO_LARGE;
   uint8_t *raw = NULL;
@@ -435,17 +442,13 @@ zk_status zk_bundle_credential_open(uint8_t **pt, size_t *pt_len, const char *bu
 
 zk_status zk_bundle_seal_to_key(char **out, size_t *out_len, const zk_key *target,
                                 const uint8_t *pt, size_t pt_len) {
-  if (out != NULL) *out = NULL;
-  if (out_len != NULL) *out_len = 0;
-  ZKI_TRY(check_out(out, out_len));
+  CLEAR_OUT_OR_RETURN(out, out_len);
   return encrypted_bundle(out, out_len, target, pt, pt_len);
 }
 
 zk_status zk_bundle_credential_seal(char **out, size_t *out_len, const zk_key *target,
                                     const uint8_t *pt, size_t pt_len) {
-  if (out != NULL) *out = NULL;
-  if (out_len != NULL) *out_len = 0;
-  ZKI_TRY(check_out(out, out_len));
+  CLEAR_OUT_OR_RETURN(out, out_len);
   uint8_t enc[PUB_LEN], *ct = NULL, *payload = NULL;
   size_t ct_len = 0, comp_len = COMP_LEN;
   zk_key *pe = NULL;
@@ -490,9 +493,7 @@ static zk_status check_signer(const zk_key *signing_key) {
 zk_status zk_bundle_export_create(char **out, size_t *out_len, const zk_key *signing_key,
                                   const zk_key *target, const char *organization_id,
                                   const uint8_t *pt, size_t pt_len) {
-  if (out != NULL) *out = NULL;
-  if (out_len != NULL) *out_len = 0;
-  ZKI_TRY(check_out(out, out_len));
+  CLEAR_OUT_OR_RETURN(out, out_len);
   if (signing_key == NULL || target == NULL || organization_id == NULL) return ZK_ERR_ARG;
   ZKI_TRY(check_signer(signing_key));
   if (!valid_id(organization_id)) return ZK_ERR_VALUE;
@@ -502,24 +503,13 @@ zk_status zk_bundle_export_create(char **out, size_t *out_len, const zk_key *sig
   json_t *vals[3] = {hex_string(enc, sizeof enc), hex_string(ct, ct_len),
                      json_string(organization_id)};
   zk_free(ct);
-  json_t *o = object_of(3, EXPORT_KEYS, vals);
-  if (o == NULL) return ZK_ERR_NOMEM;
-  char *data = NULL;
-  size_t data_len = 0;
-  zk_status st = dump(&data, &data_len, o, 0);
-  json_decref(o);
-  if (st == ZK_OK)
-    st = zki_bundle_sign_envelope(out, out_len, signing_key, (const uint8_t *)data, data_len);
-  zk_free(data);
-  return st;
+  return sign_object(out, out_len, signing_key, 3, EXPORT_KEYS, vals);
 }
 
 zk_status zk_bundle_target_create(char **out, size_t *out_len, const zk_key *signing_key,
                                   const zk_key *target, const char *organization_id,
                                   const char *user_id) {
-  if (out != NULL) *out = NULL;
-  if (out_len != NULL) *out_len = 0;
-  ZKI_TRY(check_out(out, out_len));
+  CLEAR_OUT_OR_RETURN(out, out_len);
   if (signing_key == NULL || target == NULL || organization_id == NULL) return ZK_ERR_ARG;
   ZKI_TRY(check_signer(signing_key));
   if (zk_key_curve(target) != ZK_CURVE_P256) return ZK_ERR_CURVE;
@@ -528,23 +518,12 @@ zk_status zk_bundle_target_create(char **out, size_t *out_len, const zk_key *sig
   ZKI_TRY(ser_pub(pub, target));
   json_t *vals[3] = {hex_string(pub, sizeof pub), json_string(organization_id),
                      user_id != NULL ? json_string(user_id) : NULL};
-  json_t *o = object_of(user_id != NULL ? 3 : 2, TARGET_KEYS, vals);
-  if (o == NULL) return ZK_ERR_NOMEM;
-  char *data = NULL;
-  size_t data_len = 0;
-  zk_status st = dump(&data, &data_len, o, 0);
-  json_decref(o);
-  if (st == ZK_OK)
-    st = zki_bundle_sign_envelope(out, out_len, signing_key, (const uint8_t *)data, data_len);
-  zk_free(data);
-  return st;
+  return sign_object(out, out_len, signing_key, user_id != NULL ? 3 : 2, TARGET_KEYS, vals);
 }
 
 zk_status zk_bundle_encrypted_open(uint8_t **pt, size_t *pt_len, const char *bundle,
                                    size_t bundle_len, const zk_key *target_key) {
-  if (pt != NULL) *pt = NULL;
-  if (pt_len != NULL) *pt_len = 0;
-  ZKI_TRY(check_out(pt, pt_len));
+  CLEAR_OUT_OR_RETURN(pt, pt_len);
   if (bundle == NULL || target_key == NULL) return ZK_ERR_ARG;
   json_t *j = NULL;
   uint8_t *enc = NULL, *ct = NULL;
@@ -567,9 +546,7 @@ zk_status zk_bundle_encrypted_open(uint8_t **pt, size_t *pt_len, const char *bun
 zk_status zk_bundle_oauth_secret_seal(char **out, size_t *out_len, const uint8_t *fetcher_pub,
                                       size_t fetcher_pub_len, const uint8_t *secret,
                                       size_t secret_len) {
-  if (out != NULL) *out = NULL;
-  if (out_len != NULL) *out_len = 0;
-  ZKI_TRY(check_out(out, out_len));
+  CLEAR_OUT_OR_RETURN(out, out_len);
   if (fetcher_pub == NULL || (secret == NULL && secret_len > 0)) return ZK_ERR_ARG;
   if (secret_len > ZK_BUNDLE_MAX_PLAINTEXT) return ZK_ERR_TOO_LARGE;
   zk_qos_pubkey *pk = NULL;
@@ -591,9 +568,7 @@ zk_status zk_bundle_oauth_secret_seal(char **out, size_t *out_len, const uint8_t
 
 zk_status zk_bundle_oauth_secret_open(uint8_t **pt, size_t *pt_len, const zk_qos_keyset *fetcher,
                                       const char *hex, size_t hex_len) {
-  if (pt != NULL) *pt = NULL;
-  if (pt_len != NULL) *pt_len = 0;
-  ZKI_TRY(check_out(pt, pt_len));
+  CLEAR_OUT_OR_RETURN(pt, pt_len);
   if (fetcher == NULL || hex == NULL) return ZK_ERR_ARG;
   if (hex_len > ZK_BUNDLE_MAX_LEN) return ZK_ERR_TOO_LARGE;
   if (hex_len % 2 != 0) return ZK_ERR_BUNDLE_FORMAT;
