@@ -205,55 +205,23 @@ done:
   return st;
 }
 
-zk_status zk_key_from_private(zk_key **out, zk_curve curve, const uint8_t *secret,
-                              size_t secret_len) {
-  if (out == NULL) return ZK_ERR_ARG;
-  *out = NULL;
-  if (secret == NULL) return ZK_ERR_ARG;
-  zk_key *k = key_alloc(curve);
-  if (k == NULL) return ZK_ERR_NOMEM;
-  zk_status st;
-  switch (curve) {
-    case ZK_CURVE_P256:
-    case ZK_CURVE_P384:
-      st = ec_from_private(k, secret, secret_len);
-      break;
-    case ZK_CURVE_SECP256K1: {
-      const secp256k1_context *ctx = k1_ctx();
-      if (ctx == NULL) {
-        st = ZK_ERR_INTERNAL;
-        break;
-      }
-      if (secret_len != 32 || secp256k1_ec_seckey_verify(ctx, secret) != 1) {
-        st = ZK_ERR_KEY;
-        break;
-      }
-      memcpy(k->k1_sec, secret, 32);
-      if (secp256k1_ec_pubkey_create(ctx, &k->k1_pub, k->k1_sec) != 1) {
-        st = ZK_ERR_KEY;
-        break;
-      }
-      k->has_priv = 1;
-      st = ZK_OK;
-      break;
-    }
-    case ZK_CURVE_ED25519:
-      if (secret_len != ZK_ED25519_SECRET_LEN) {
-        st = ZK_ERR_KEY;
-        break;
-      }
-      k->ed = EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, NULL, secret, secret_len);
-      st = k->ed != NULL ? ZK_OK : ZK_ERR_KEY;
-      if (st == ZK_OK) k->has_priv = 1;
-      break;
-    default:
-      st = ZK_ERR_UNSUPPORTED;
-  }
-  if (st != ZK_OK) {
-    zk_key_free(k);
-    return st;
-  }
-  *out = k;
+static zk_status k1_from_private(zk_key *k, const uint8_t *secret, size_t secret_len) {
+  const secp256k1_context *ctx = k1_ctx();
+  if (ctx == NULL) return ZK_ERR_INTERNAL;
+  if (secret_len != 32 || secp256k1_ec_seckey_verify(ctx, secret) != 1) return ZK_ERR_KEY;
+  memcpy(k->k1_sec, secret, 32);
+  if (secp256k1_ec_pubkey_create(ctx, &k->k1_pub, k->k1_sec) != 1) return ZK_ERR_KEY;
+  k->has_priv = 1;
+  return ZK_OK;
+}
+
+/* Ed25519 from its raw 32-byte secret (priv) or public key. */
+static zk_status ed_from_raw(zk_key *k, const uint8_t *raw, size_t raw_len, int priv) {
+  if (raw_len != (priv ? ZK_ED25519_SECRET_LEN : ZK_ED25519_PUBLIC_LEN)) return ZK_ERR_KEY;
+  k->ed = priv ? EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, NULL, raw, raw_len)
+               : EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, raw, raw_len);
+  if (k->ed == NULL) return ZK_ERR_KEY;
+  k->has_priv = priv;
   return ZK_OK;
 }
 
@@ -319,38 +287,44 @@ static zk_status k1_from_public(zk_key *k, const uint8_t *pub, size_t pub_len) {
   return ZK_OK;
 }
 
-zk_status zk_key_from_public(zk_key **out, zk_curve curve, const uint8_t *pub, size_t pub_len) {
+/* zk_key_from_private (priv) and zk_key_from_public: same arguments, statuses and ownership. */
+static zk_status key_import(zk_key **out, zk_curve curve, const uint8_t *in, size_t in_len,
+                            int priv) {
   if (out == NULL) return ZK_ERR_ARG;
   *out = NULL;
-  if (pub == NULL) return ZK_ERR_ARG;
+  if (in == NULL) return ZK_ERR_ARG;
   zk_key *k = key_alloc(curve);
   if (k == NULL) return ZK_ERR_NOMEM;
   zk_status st;
   switch (curve) {
     case ZK_CURVE_P256:
     case ZK_CURVE_P384:
-      st = ec_from_public(k, pub, pub_len);
+      st = priv ? ec_from_private(k, in, in_len) : ec_from_public(k, in, in_len);
       break;
     case ZK_CURVE_SECP256K1:
-      st = k1_from_public(k, pub, pub_len);
+      st = priv ? k1_from_private(k, in, in_len) : k1_from_public(k, in, in_len);
       break;
     case ZK_CURVE_ED25519:
-      if (pub_len != ZK_ED25519_PUBLIC_LEN) {
-        st = ZK_ERR_KEY;
-        break;
-      }
-      k->ed = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, pub, pub_len);
-      st = k->ed != NULL ? ZK_OK : ZK_ERR_KEY;
+      st = ed_from_raw(k, in, in_len, priv);
       break;
     default:
       st = ZK_ERR_UNSUPPORTED;
   }
   if (st != ZK_OK) {
-    zk_key_free(k);
+    zk_key_free(k); /* wipes any secret copied in */
     return st;
   }
   *out = k;
   return ZK_OK;
+}
+
+zk_status zk_key_from_private(zk_key **out, zk_curve curve, const uint8_t *secret,
+                              size_t secret_len) {
+  return key_import(out, curve, secret, secret_len, 1);
+}
+
+zk_status zk_key_from_public(zk_key **out, zk_curve curve, const uint8_t *pub, size_t pub_len) {
+  return key_import(out, curve, pub, pub_len, 0);
 }
 
 zk_status zk_key_from_spki(zk_key **out, const uint8_t *der, size_t der_len) {
