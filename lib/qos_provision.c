@@ -567,6 +567,19 @@ zk_status zk_qos_node_attest_live(zk_qos_node *node, uint8_t **att, size_t *att_
                            ZK_QOS_PUBLIC_LEN);
 }
 
+/* A new node's boot (attestation, approvals, PCRs) against env, with the setup commitment and no
+ * share-set approvals required. */
+static zk_status verify_setup_boot(zk_qos_boot **b, const zk_att_verifier *v, const uint8_t *att,
+                                   size_t att_len, const zk_qos_envelope *env, uint64_t at_unix) {
+  zk_qos_boot_policy *p;
+  ZKI_TRY(zk_qos_boot_policy_new(&p));
+  zk_status st = zk_qos_boot_policy_require_commitment(p, ZK_QOS_COMMIT_SETUP);
+  zk_qos_boot_policy_require_no_share_approvals(p, 1);
+  if (st == ZK_OK) st = zk_qos_boot_verify(v, p, b, att, att_len, env, NULL, NULL, 0, at_unix);
+  zk_qos_boot_policy_free(p);
+  return st;
+}
+
 zk_status zk_qos_node_export_key(const zk_qos_node *node, uint8_t **enc, size_t *enc_len,
                                  uint8_t sig[ZK_QOS_SIG_LEN], const zk_att_verifier *v,
                                  const uint8_t *att, size_t att_len,
@@ -580,13 +593,8 @@ zk_status zk_qos_node_export_key(const zk_qos_node *node, uint8_t **enc, size_t 
   const zk_qos_manifest *cur = zk_qos_envelope_manifest(node->env);
   const zk_qos_manifest *nm = zk_qos_envelope_manifest(new_env);
   /* the new node's boot: attestation, approvals, PCRs, setup commitment */
-  zk_qos_boot_policy *p;
-  ZKI_TRY(zk_qos_boot_policy_new(&p));
-  zk_status st = zk_qos_boot_policy_require_commitment(p, ZK_QOS_COMMIT_SETUP);
-  zk_qos_boot_policy_require_no_share_approvals(p, 1);
   zk_qos_boot *b = NULL;
-  if (st == ZK_OK) st = zk_qos_boot_verify(v, p, &b, att, att_len, new_env, NULL, NULL, 0, at_unix);
-  zk_qos_boot_policy_free(p);
+  zk_status st = verify_setup_boot(&b, v, att, att_len, new_env, at_unix);
   size_t an, bn;
   const uint8_t *qa = zk_qos_manifest_quorum_key(cur, &an), *qb = zk_qos_manifest_quorum_key(nm, &bn);
   if (st == ZK_OK && (an != bn || memcmp(qa, qb, an) != 0)) st = ZK_ERR_QOS_QUORUM_KEY;
@@ -643,13 +651,8 @@ zk_status zk_qos_operator_provision(uint8_t **enc, size_t *enc_len, zk_qos_appro
   *approval = NULL;
   if (v == NULL || ks == NULL || alias == NULL || share == NULL || att == NULL || env == NULL)
     return ZK_ERR_ARG;
-  zk_qos_boot_policy *p;
-  ZKI_TRY(zk_qos_boot_policy_new(&p));
-  zk_status st = zk_qos_boot_policy_require_commitment(p, ZK_QOS_COMMIT_SETUP);
-  zk_qos_boot_policy_require_no_share_approvals(p, 1);
   zk_qos_boot *b = NULL;
-  if (st == ZK_OK) st = zk_qos_boot_verify(v, p, &b, att, att_len, env, NULL, NULL, 0, at_unix);
-  zk_qos_boot_policy_free(p);
+  zk_status st = verify_setup_boot(&b, v, att, att_len, env, at_unix);
   const zk_qos_manifest *m = zk_qos_envelope_manifest(env);
   if (st == ZK_OK) {
     st = ZK_ERR_QOS_NOT_MEMBER;
