@@ -422,21 +422,26 @@ static zk_status check_client_data(const zk_stamp *st, const uint8_t *body, size
   return s;
 }
 
+/* WebAuthn assertion signature format for the key's curve: DER ECDSA (P-256) or EdDSA. */
+static zk_status webauthn_sig_format(zk_sig_format *fmt, const zk_key *key) {
+  switch (zk_key_curve(key)) {
+    case ZK_CURVE_P256:
+      *fmt = ZK_SIG_DER;
+      return ZK_OK;
+    case ZK_CURVE_ED25519:
+      *fmt = ZK_SIG_EDDSA;
+      return ZK_OK;
+    default:
+      return ZK_ERR_CURVE;
+  }
+}
+
 static zk_status verify_webauthn(const zk_stamp *st, const uint8_t *body, size_t body_len,
                                  const zk_stamp_verify_opts *o) {
   if (o->key == NULL || o->rp_id == NULL || o->origins == NULL || o->n_origins == 0)
     return ZK_ERR_ARG;
   zk_sig_format fmt;
-  switch (zk_key_curve(o->key)) {
-    case ZK_CURVE_P256:
-      fmt = ZK_SIG_DER;
-      break;
-    case ZK_CURVE_ED25519:
-      fmt = ZK_SIG_EDDSA;
-      break;
-    default:
-      return ZK_ERR_CURVE;
-  }
+  ZKI_TRY(webauthn_sig_format(&fmt, o->key));
   /* Signed message: authenticatorData || SHA-256(clientDataJSON). */
   uint8_t msg[ZK_STAMP_MAX_AUTH_DATA_LEN + 32];
   memcpy(msg, st->auth_data, st->auth_data_len);
@@ -529,16 +534,7 @@ zk_status zk_stamp_create_webauthn(char **out, size_t *out_len, const zk_key *ke
   if (cred_len > ZK_STAMP_MAX_CREDENTIAL_ID_LEN) return ZK_ERR_TOO_LARGE;
   if (body == NULL) body = (const uint8_t *)"";
   zk_sig_format fmt;
-  switch (zk_key_curve(key)) {
-    case ZK_CURVE_P256:
-      fmt = ZK_SIG_DER;
-      break;
-    case ZK_CURVE_ED25519:
-      fmt = ZK_SIG_EDDSA;
-      break;
-    default:
-      return ZK_ERR_CURVE;
-  }
+  ZKI_TRY(webauthn_sig_format(&fmt, key));
   if (!zk_key_has_private(key)) return ZK_ERR_NO_PRIVATE_KEY;
 
   uint8_t ad[WA_AUTH_DATA_MIN + 32], h[32];
