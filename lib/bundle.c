@@ -301,14 +301,28 @@ static zk_status open_envelope(uint8_t **data, size_t *data_len, const char *bun
 
 /* ---------------------------------------------------------------- client */
 
+/* HPKE-open the hex encappedPublic / ciphertext members of j (checked by the caller) to pt. */
+static zk_status open_members(uint8_t **pt, size_t *pt_len, const json_t *j,
+                              const zk_key *target_key) {
+  uint8_t *enc = NULL, *ct = NULL;
+  size_t enc_len = 0, ct_len = 0;
+  zk_status st = get_hex(j, "encappedPublic", &enc, &enc_len, 4 * PUB_LEN);
+  if (st == ZK_OK)
+    st = get_hex(j, "ciphertext", &ct, &ct_len, ZK_BUNDLE_MAX_PLAINTEXT + TAG_LEN + 1);
+  if (st == ZK_OK) st = tk_open(pt, pt_len, target_key, enc, enc_len, ct, ct_len);
+  zk_free(enc);
+  zk_free(ct);
+  return st;
+}
+
 zk_status zk_bundle_export_open(uint8_t **pt, size_t *pt_len, const char *bundle,
                                 size_t bundle_len, const zk_key *enclave_key,
                                 const char *organization_id, const zk_key *target_key) {
   CLEAR_OUT_OR_RETURN(pt, pt_len);
   if (bundle == NULL || enclave_key == NULL || organization_id == NULL || target_key == NULL)
     return ZK_ERR_ARG;
-  uint8_t *data = NULL, *enc = NULL, *ct = NULL;
-  size_t data_len = 0, enc_len = 0, ct_len = 0;
+  uint8_t *data = NULL;
+  size_t data_len = 0;
   json_t *j = NULL;
   zk_status st = open_envelope(&data, &data_len, bundle, bundle_len, enclave_key);
   if (st == ZK_OK) st = parse_object(&j, (const char *)data, data_len);
@@ -316,14 +330,9 @@ zk_status zk_bundle_export_open(uint8_t **pt, size_t *pt_len, const char *bundle
   if (st == ZK_OK && json_object_size(j) != 3) st = ZK_ERR_BUNDLE_FORMAT;
   if (st == ZK_OK && !member_equals(j, "organizationId", organization_id))
     st = ZK_ERR_BUNDLE_ORGANIZATION;
-  if (st == ZK_OK) st = get_hex(j, "encappedPublic", &enc, &enc_len, 4 * PUB_LEN);
-  if (st == ZK_OK)
-    st = get_hex(j, "ciphertext", &ct, &ct_len, ZK_BUNDLE_MAX_PLAINTEXT + TAG_LEN + 1);
-  if (st == ZK_OK) st = tk_open(pt, pt_len, target_key, enc, enc_len, ct, ct_len);
+  if (st == ZK_OK) st = open_members(pt, pt_len, j, target_key);
   json_decref(j);
   zk_free(data);
-  zk_free(enc);
-  zk_free(ct);
   return st;
 }
 
@@ -526,18 +535,11 @@ zk_status zk_bundle_encrypted_open(uint8_t **pt, size_t *pt_len, const char *bun
   CLEAR_OUT_OR_RETURN(pt, pt_len);
   if (bundle == NULL || target_key == NULL) return ZK_ERR_ARG;
   json_t *j = NULL;
-  uint8_t *enc = NULL, *ct = NULL;
-  size_t enc_len = 0, ct_len = 0;
   zk_status st = parse_object(&j, bundle, bundle_len);
   if (st == ZK_OK) st = check_members(j, ENCRYPTED_KEYS, 2);
   if (st == ZK_OK && json_object_size(j) != 2) st = ZK_ERR_BUNDLE_FORMAT;
-  if (st == ZK_OK) st = get_hex(j, "encappedPublic", &enc, &enc_len, 4 * PUB_LEN);
-  if (st == ZK_OK)
-    st = get_hex(j, "ciphertext", &ct, &ct_len, ZK_BUNDLE_MAX_PLAINTEXT + TAG_LEN + 1);
-  if (st == ZK_OK) st = tk_open(pt, pt_len, target_key, enc, enc_len, ct, ct_len);
+  if (st == ZK_OK) st = open_members(pt, pt_len, j, target_key);
   json_decref(j);
-  zk_free(enc);
-  zk_free(ct);
   return st;
 }
 
