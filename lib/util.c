@@ -174,13 +174,12 @@ static zk_status b64_decode_core(uint8_t *out, size_t *out_len, const char *in, 
   return ZK_OK;
 }
 
-zk_status zki_b64url_decode_alloc(uint8_t **out, size_t *out_len, const char *in, size_t in_len) {
-  *out = NULL;
-  *out_len = 0;
-  if (in == NULL && in_len > 0) return ZK_ERR_ARG;
+/* b64_decode_core of in[0..n) into a malloc'd buffer sized for all in_len symbols. */
+static zk_status b64_decode_alloc(uint8_t **out, size_t *out_len, const char *in, size_t in_len,
+                                  size_t n, const char *alpha) {
   uint8_t *buf = malloc(in_len * 3 / 4 + 1);
   if (buf == NULL) return ZK_ERR_NOMEM;
-  zk_status st = b64_decode_core(buf, out_len, in, in_len, b64_url);
+  zk_status st = b64_decode_core(buf, out_len, in, n, alpha);
   if (st != ZK_OK) {
     free(buf);
     *out_len = 0;
@@ -188,6 +187,13 @@ zk_status zki_b64url_decode_alloc(uint8_t **out, size_t *out_len, const char *in
   }
   *out = buf;
   return ZK_OK;
+}
+
+zk_status zki_b64url_decode_alloc(uint8_t **out, size_t *out_len, const char *in, size_t in_len) {
+  *out = NULL;
+  *out_len = 0;
+  if (in == NULL && in_len > 0) return ZK_ERR_ARG;
+  return b64_decode_alloc(out, out_len, in, in_len, in_len, b64_url);
 }
 
 zk_status zki_b64_decode_alloc(uint8_t **out, size_t *out_len, const char *in, size_t in_len) {
@@ -199,14 +205,5 @@ zk_status zki_b64_decode_alloc(uint8_t **out, size_t *out_len, const char *in, s
   if (n >= 1 && in[n - 1] == '=') n--;
   if (n >= 1 && in[n - 1] == '=') n--;
   if (in_len - n > 0 && n % 4 == 0) return ZK_ERR_BASE64; /* padding without need */
-  uint8_t *buf = malloc(in_len * 3 / 4 + 1);
-  if (buf == NULL) return ZK_ERR_NOMEM;
-  zk_status st = b64_decode_core(buf, out_len, in, n, b64_std);
-  if (st != ZK_OK) {
-    free(buf);
-    *out_len = 0;
-    return st;
-  }
-  *out = buf;
-  return ZK_OK;
+  return b64_decode_alloc(out, out_len, in, in_len, n, b64_std);
 }
