@@ -9,7 +9,9 @@
  * success paths are reachable); every input is also parsed as every kind.
  * Invariants: on error the object is NULL; parsed digests are SHA-256 of the
  * input and serialize returns the input unchanged; a chain never reports
- * success with a failed_index below n.
+ * success with a failed_index below n; any bytes the chain walk's fast reader
+ * recognises (zki_notarization_fast_read) parse strictly to the same record,
+ * signed under the notarizer's kid.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -21,12 +23,14 @@
 #include "zerokey/notarization.h"
 #include "zerokey/ruling.h"
 #include "zerokey/sig_result.h"
+#include "zk_evidence_internal.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define T0 1700000000000ull
 static zk_key *policy, *notarizer, *fetcher, *signer;
-static uint8_t stamp_d[32], req_d[32], nz1_d[32], ruling_d[32];
+static uint8_t stamp_d[32], req_d[32], nz1_d[32], ruling_d[32], nz_kid[32];
+static zki_nz_fast nz_fast;
 
 static void hex32(uint8_t out[32], const char *h) {
   for (int i = 0; i < 32; i++) {
@@ -50,6 +54,9 @@ static void init(void) {
   notarizer = key(ZK_CURVE_ED25519, 0x33);
   fetcher = key(ZK_CURVE_P256, 0x44);
   signer = key(ZK_CURVE_SECP256K1, 0x55);
+  if (zk_evidence_kid(nz_kid, notarizer) != ZK_OK ||
+      zki_ev_envelope_prefix(nz_fast.prefix, &nz_fast.prefix_len, notarizer) != ZK_OK)
+    abort();
   /* docs/formats.md: stamp-digest, request-digest, notarization-1-digest, ruling-digest */
   hex32(stamp_d, "48517d66543f7b6063c4b9c8bbf97a115912faf4569ebda5783e825c1b5627aa");
   hex32(req_d, "d43eb50845838c7ce9b243397612105e940017c65b5670f2a3ce09c57c5fd253");
@@ -90,7 +97,31 @@ static void ruling(const uint8_t *d, size_t n) {
   zk_ruling_free(r);
 }
 
+/* Differential: fast reader recognises => strict parse succeeds with the same
+ * fields, digest, log and the notarizer's kid. */
+static void fast_vs_strict(const uint8_t *d, size_t n, const char *log) {
+  zki_nz_view v;
+  if (!zki_notarization_fast_read(&v, &nz_fast, log, strlen(log), d, n)) return;
+  zk_notarization *r = NULL;
+  zk_cose_sign1 *c = NULL;
+  uint8_t dg[32];
+  size_t kl = 0;
+  if (zk_notarization_parse(&r, d, n) != ZK_OK || zk_notarization_digest(r, dg) != ZK_OK ||
+      zk_cose_sign1_parse(&c, d, n, NULL) != ZK_OK)
+    abort();
+  const zk_notarization_info *in = zk_notarization_get_info(r);
+  const uint8_t *kid = zk_cose_sign1_kid(c, &kl);
+  if (strcmp(in->log_id, log) != 0 || in->sequence != v.sequence || in->time_ms != v.time_ms ||
+      memcmp(in->prev_digest, v.prev_digest, 32) != 0 ||
+      memcmp(in->state_digest, v.state_digest, 32) != 0 || memcmp(dg, v.digest, 32) != 0 ||
+      kid == NULL || kl != 32 || memcmp(kid, nz_kid, 32) != 0)
+    abort();
+  zk_cose_sign1_free(c);
+  zk_notarization_free(r);
+}
+
 static void notarization(const uint8_t *d, size_t n) {
+  fast_vs_strict(d, n, "org-1");
   zk_notarization *r = (zk_notarization *)&r;
   if (zk_notarization_parse(&r, d, n) != ZK_OK) {
     if (r != NULL) abort();
@@ -146,6 +177,12 @@ static void chain(const uint8_t *d, size_t n) {
     n -= l;
   }
   if (k == 0) return;
+  zk_notarization *first = NULL;
+  const char *log = "org-1";
+  if (zk_notarization_parse(&first, recs[0], lens[0]) == ZK_OK)
+    log = zk_notarization_get_info(first)->log_id;
+  for (size_t i = 0; i < k; i++) fast_vs_strict(recs[i], lens[i], log);
+  zk_notarization_free(first);
   zk_chain_opts o = {.notarizer = notarizer, .now_ms = T0, .max_age_ms = 120000};
   zk_chain_result res;
   zk_status s = zk_notarization_chain_verify(&res, recs, lens, k, &o);

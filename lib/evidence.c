@@ -134,6 +134,26 @@ static zk_status build_envelope(uint8_t **out, size_t *out_len, const uint8_t *p
   return ZK_OK;
 }
 
+zk_status zki_ev_envelope_prefix(uint8_t out[ZKI_EV_PREFIX_MAX], size_t *out_len,
+                                 const zk_key *key) {
+  if (out_len == NULL) return ZK_ERR_ARG;
+  *out_len = 0;
+  if (out == NULL || key == NULL) return ZK_ERR_ARG;
+  int64_t alg = ev_alg(zk_key_curve(key));
+  if (alg == 0) return ZK_ERR_UNSUPPORTED;
+  uint8_t kid[ZK_EVIDENCE_KID_LEN], prot[40];
+  ZKI_TRY(zk_evidence_kid(kid, key));
+  size_t pl = build_protected(prot, alg, kid), o = 0;
+  out[o++] = 0xd2;
+  out[o++] = 0x84;
+  o += put_head(out + o, 2, pl); /* pl <= 40: two bytes */
+  memcpy(out + o, prot, pl);
+  o += pl;
+  out[o++] = 0xa0;
+  *out_len = o;
+  return ZK_OK;
+}
+
 void zki_ev_clear(zki_ev *ev) {
   if (ev == NULL) return;
   free(ev->bytes);

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "zerokey/crypto.h"
 #include "zerokey/notarization.h"
 #include "zk_evidence_internal.h"
 
@@ -124,28 +125,128 @@ zk_status zk_notarization_digest(const zk_notarization *n, uint8_t out[ZK_EVIDEN
 
 /* ---- chain ---- */
 
+/*
+ * Fast reader. The canonical record signed under the trusted kid is, byte for
+ * byte (docs/formats.md sections 3 and 4; deterministic CBOR, keys in
+ * encoded-byte order v, log, seq, prev, time, type, state):
+ *   prefix (d2 84 bstr(protected) a0) | bstr head of the payload, shortest |
+ *   a7 61 76 01 | 63 "log" text(log) | 63 "seq" uint | 64 "prev" 58 20 <32> |
+ *   64 "time" uint | 64 "type" 6f "zk.notarization" | 65 "state" 58 20 <32> |
+ *   58 40 <64-byte signature>
+ * with uint heads in shortest form. The strict parser accepts exactly these
+ * bytes (any 64 signature bytes: signatures are not checked here) and reads
+ * the same fields from them.
+ */
+typedef struct {
+  const uint8_t *p;
+  size_t pos, end;
+} rd;
+
+static int rd_lit(rd *r, const void *lit, size_t n) {
+  if (r->end - r->pos < n || memcmp(r->p + r->pos, lit, n) != 0) return 0;
+  r->pos += n;
+  return 1;
+}
+
+/* Head of major type `major` in shortest form (the argument fits in 64 bits). */
+static int rd_head(rd *r, unsigned major, uint64_t *v) {
+  static const uint64_t min_for[4] = {24, 0x100, 0x10000, 0x100000000ull};
+  if (r->pos >= r->end || (r->p[r->pos] >> 5) != major) return 0;
+  unsigned ai = r->p[r->pos] & 0x1fu;
+  if (ai < 24) {
+    *v = ai;
+    r->pos++;
+    return 1;
+  }
+  if (ai > 27) return 0;
+  size_t n = (size_t)1 << (ai - 24);
+  if (r->end - r->pos - 1 < n) return 0;
+  uint64_t x = 0;
+  for (size_t k = 0; k < n; k++) x = (x << 8) | r->p[r->pos + 1 + k];
+  if (x < min_for[ai - 24]) return 0;
+  r->pos += 1 + n;
+  *v = x;
+  return 1;
+}
+
+static int rd_digest(rd *r, const char *key_enc, size_t key_len, uint8_t out[32]) {
+  if (!rd_lit(r, key_enc, key_len) || !rd_lit(r, "\x58\x20", 2) || r->end - r->pos < 32) return 0;
+  memcpy(out, r->p + r->pos, 32);
+  r->pos += 32;
+  return 1;
+}
+
+int zki_notarization_fast_read(zki_nz_view *out, const zki_nz_fast *fx, const char *log,
+                               size_t log_len, const uint8_t *buf, size_t len) {
+  if (out == NULL || fx == NULL || log == NULL || buf == NULL || len > ZK_EVIDENCE_MAX_LEN)
+    return 0;
+  rd r = {buf, 0, len};
+  uint64_t pl, tl;
+  if (!rd_lit(&r, fx->prefix, fx->prefix_len) || !rd_head(&r, 2, &pl)) return 0;
+  /* payload, then exactly 58 40 <64 bytes> */
+  if (r.end - r.pos < 66 || pl != r.end - r.pos - 66) return 0;
+  if (memcmp(buf + r.pos + pl, "\x58\x40", 2) != 0) return 0;
+  r.end = r.pos + (size_t)pl;
+  if (!rd_lit(&r, "\xa7\x61v\x01\x63log", 8) || !rd_head(&r, 3, &tl) || tl != log_len ||
+      !rd_lit(&r, log, log_len))
+    return 0;
+  if (!rd_lit(&r, "\x63seq", 4) || !rd_head(&r, 0, &out->sequence)) return 0;
+  if (!rd_digest(&r, "\x64prev", 5, out->prev_digest)) return 0;
+  if (!rd_lit(&r, "\x64time", 5) || !rd_head(&r, 0, &out->time_ms)) return 0;
+  if (!rd_lit(&r, "\x64type\x6f" ZK_NOTARIZATION_TYPE, 21)) return 0;
+  if (!rd_digest(&r, "\x65state", 6, out->state_digest) || r.pos != r.end) return 0;
+  /* load_fields: prev is zero exactly for sequence 0 (else ZK_ERR_VALUE there) */
+  if ((out->sequence == 0) != is_zero32(out->prev_digest)) return 0;
+  return zk_sha256(out->digest, buf, len) == ZK_OK;
+}
+
+/* What the chain walk keeps of a record. */
+typedef struct {
+  zki_nz_view v;
+  char log[ZK_EVIDENCE_MAX_ID];
+  size_t log_len;
+} chain_rec;
+
+static void rec_from(chain_rec *r, const zk_notarization *n) {
+  const zk_notarization_info *in = &n->info;
+  r->v.sequence = in->sequence;
+  r->v.time_ms = in->time_ms;
+  memcpy(r->v.prev_digest, in->prev_digest, 32);
+  memcpy(r->v.state_digest, in->state_digest, 32);
+  memcpy(r->v.digest, n->ev.digest, 32);
+  r->log_len = strlen(in->log_id); /* 1..ZK_EVIDENCE_MAX_ID (load_fields) */
+  memcpy(r->log, in->log_id, r->log_len);
+}
+
 /* Checks of record `cur` (index i > 0) against its predecessor. */
-static zk_status link_check(const zk_notarization *prev, const zk_notarization *cur) {
-  const zk_notarization_info *p = &prev->info, *c = &cur->info;
-  if (strcmp(p->log_id, c->log_id) != 0) return ZK_ERR_CHAIN_LOG;
+static zk_status link_check(const chain_rec *prev, const chain_rec *cur) {
+  const zki_nz_view *p = &prev->v, *c = &cur->v;
+  if (prev->log_len != cur->log_len || memcmp(prev->log, cur->log, cur->log_len) != 0)
+    return ZK_ERR_CHAIN_LOG;
   if (c->sequence == p->sequence)
-    return memcmp(cur->ev.digest, prev->ev.digest, 32) == 0 ? ZK_ERR_CHAIN_ORDER
-                                                            : ZK_ERR_CHAIN_FORK;
+    return memcmp(c->digest, p->digest, 32) == 0 ? ZK_ERR_CHAIN_ORDER : ZK_ERR_CHAIN_FORK;
   if (c->sequence < p->sequence) return ZK_ERR_CHAIN_ORDER;
   if (c->sequence != p->sequence + 1) return ZK_ERR_CHAIN_GAP;
-  if (!zk_ct_equal(c->prev_digest, prev->ev.digest, 32)) return ZK_ERR_CHAIN_LINK;
+  if (!zk_ct_equal(c->prev_digest, p->digest, 32)) return ZK_ERR_CHAIN_LINK;
   if (c->time_ms < p->time_ms) return ZK_ERR_CHAIN_ORDER;
   return ZK_OK;
 }
 
 /* The first record against the checkpoint (records before it are not held). */
-static zk_status checkpoint_start(const zk_notarization *first, const zk_checkpoint *cp) {
-  const zk_notarization_info *f = &first->info;
+static zk_status checkpoint_start(const chain_rec *first, const zk_checkpoint *cp) {
+  const zki_nz_view *f = &first->v;
   if (cp->sequence >= f->sequence) return ZK_OK; /* checked when the sequence is reached */
   if (cp->sequence + 1 < f->sequence) return ZK_ERR_CHAIN_GAP;
   return zk_ct_equal(f->prev_digest, cp->digest, 32) ? ZK_OK : ZK_ERR_CHAIN_FORK;
 }
 
+/*
+ * Records whose signature is not checked (all but the head, unless
+ * ZK_CHAIN_VERIFY_ALL) are first offered to the fast reader, which recognises
+ * only bytes the strict parser accepts with the trusted kid and the
+ * predecessor's log id, and reads the same fields; anything else is parsed
+ * strictly, so statuses do not depend on which path ran.
+ */
 zk_status zk_notarization_chain_verify(zk_chain_result *out, const uint8_t *const *records,
                                        const size_t *lens, size_t n, const zk_chain_opts *o) {
   if (out == NULL) return ZK_ERR_ARG;
@@ -157,52 +258,69 @@ zk_status zk_notarization_chain_verify(zk_chain_result *out, const uint8_t *cons
   uint8_t kid[ZK_EVIDENCE_KID_LEN];
   zk_status s = zk_evidence_kid(kid, o->notarizer);
   if (s != ZK_OK) return s == ZK_ERR_UNSUPPORTED ? ZK_ERR_EV_SIGNER : s;
+  zki_nz_fast fx;
+  if ((s = zki_ev_envelope_prefix(fx.prefix, &fx.prefix_len, o->notarizer)) != ZK_OK)
+    return s == ZK_ERR_UNSUPPORTED ? ZK_ERR_EV_SIGNER : s;
 
-  zk_notarization *prev = NULL, *cur = NULL;
+  chain_rec recs[2];
+  chain_rec *prev = &recs[0], *cur = &recs[1];
+  zk_notarization *obj = NULL;
   const zk_checkpoint *cp = o->checkpoint;
+  const int all = (o->flags & ZK_CHAIN_VERIFY_ALL) != 0;
   size_t i;
   for (i = 0; i < n; i++) {
-    if ((s = zk_notarization_parse(&cur, records[i], lens[i])) != ZK_OK) goto fail;
-    if (!zk_ct_equal(cur->ev.kid, kid, sizeof kid)) {
-      s = ZK_ERR_EV_SIGNER;
-      goto fail;
+    const int fast =
+        i > 0 && i + 1 < n && !all &&
+        zki_notarization_fast_read(&cur->v, &fx, prev->log, prev->log_len, records[i], lens[i]);
+    if (fast) {
+      memcpy(cur->log, prev->log, prev->log_len);
+      cur->log_len = prev->log_len;
+    } else {
+      if ((s = zk_notarization_parse(&obj, records[i], lens[i])) != ZK_OK) goto fail;
+      if (!zk_ct_equal(obj->ev.kid, kid, sizeof kid)) {
+        s = ZK_ERR_EV_SIGNER;
+        goto fail;
+      }
+      rec_from(cur, obj);
     }
-    if (i == 0 && o->log_id != NULL && strcmp(o->log_id, cur->info.log_id) != 0) {
+    if (i == 0 && o->log_id != NULL &&
+        (strlen(o->log_id) != cur->log_len || memcmp(o->log_id, cur->log, cur->log_len) != 0)) {
       s = ZK_ERR_CHAIN_LOG;
       goto fail;
     }
     if (i == 0 && cp != NULL && (s = checkpoint_start(cur, cp)) != ZK_OK) goto fail;
     if (i > 0 && (s = link_check(prev, cur)) != ZK_OK) goto fail;
-    if (cp != NULL && cur->info.sequence == cp->sequence &&
-        !zk_ct_equal(cur->ev.digest, cp->digest, 32)) {
+    if (cp != NULL && cur->v.sequence == cp->sequence &&
+        !zk_ct_equal(cur->v.digest, cp->digest, 32)) {
       s = ZK_ERR_CHAIN_FORK;
       goto fail;
     }
-    if ((o->flags & ZK_CHAIN_VERIFY_ALL) && i + 1 < n &&
-        (s = zki_ev_check_signer(&cur->ev, o->notarizer)) != ZK_OK)
-      goto fail;
-    zk_notarization_free(prev);
+    if (all && i + 1 < n && (s = zki_ev_check_signer(&obj->ev, o->notarizer)) != ZK_OK) goto fail;
+    if (i + 1 < n) {
+      zk_notarization_free(obj);
+      obj = NULL;
+    }
+    chain_rec *t = prev;
     prev = cur;
-    cur = NULL;
+    cur = t;
   }
-  i = n - 1; /* errors below concern the head */
-  if ((s = zki_ev_check_signer(&prev->ev, o->notarizer)) != ZK_OK) goto fail;
-  if (cp != NULL && prev->info.sequence < cp->sequence) {
+  i = n - 1; /* errors below concern the head, parsed strictly into obj */
+  if ((s = zki_ev_check_signer(&obj->ev, o->notarizer)) != ZK_OK) goto fail;
+  if (cp != NULL && obj->info.sequence < cp->sequence) {
     s = ZK_ERR_CHAIN_ROLLBACK;
     goto fail;
   }
-  if ((s = check_time(prev->info.time_ms, o->now_ms, o->max_age_ms, o->max_skew_ms)) != ZK_OK)
+  if ((s = check_time(obj->info.time_ms, o->now_ms, o->max_age_ms, o->max_skew_ms)) != ZK_OK)
     goto fail;
-  out->head.sequence = prev->info.sequence;
-  memcpy(out->head.digest, prev->ev.digest, 32);
-  memcpy(out->state_digest, prev->info.state_digest, 32);
-  out->time_ms = prev->info.time_ms;
+  out->head.sequence = obj->info.sequence;
+  memcpy(out->head.digest, obj->ev.digest, 32);
+  memcpy(out->state_digest, obj->info.state_digest, 32);
+  out->time_ms = obj->info.time_ms;
   out->failed_index = n;
-  zk_notarization_free(prev);
+  zk_notarization_free(obj);
   return ZK_OK;
 fail:
-  zk_notarization_free(prev);
-  zk_notarization_free(cur);
+  zk_notarization_free(obj);
   memset(out, 0, sizeof *out);
   out->failed_index = i;
   return s;

@@ -46,6 +46,17 @@ zk_status zki_ev_check_signer(const zki_ev *ev, const zk_key *key);
 
 void zki_ev_clear(zki_ev *ev);
 
+/*
+ * The fixed first bytes of every canonical envelope signed by key:
+ * d2 84 | bstr(protected {1: alg, 4: kid}) | a0. Used by readers that check
+ * canonical evidence byte for byte instead of decoding it.
+ * Returns: ZK_OK, ZK_ERR_ARG, ZK_ERR_UNSUPPORTED (not an evidence curve), ZK_ERR_INTERNAL.
+ * Out: out[0..*out_len) (*out_len 0 on error).
+ */
+#define ZKI_EV_PREFIX_MAX 48
+zk_status zki_ev_envelope_prefix(uint8_t out[ZKI_EV_PREFIX_MAX], size_t *out_len,
+                                 const zk_key *key);
+
 /* The public _serialize / _digest of every kind: a malloc'd copy of the exact
  * bytes, and their SHA-256. ev may be NULL (ZK_ERR_ARG). */
 zk_status zki_ev_serialize(const zki_ev *ev, uint8_t **out, size_t *out_len);
@@ -89,5 +100,33 @@ cbor_item_t *zki_ev_new_payload(const char *type);
 
 /* Check an identifier / text given by a caller: 1..max bytes. */
 zk_status zki_ev_check_text(const char *s, size_t max);
+
+/*
+ * Chain walk fast path (lib/notarization.c). A record that is byte for byte
+ * the canonical encoding of a notarization signed under the trusted kid, with
+ * the same log id as its predecessor, is read without decoding; anything else
+ * is "not recognised" and goes through the strict parser, so that the accepted
+ * set and every status are those of zk_notarization_parse.
+ */
+typedef struct zki_nz_fast {
+  uint8_t prefix[ZKI_EV_PREFIX_MAX]; /* zki_ev_envelope_prefix of the notarizer */
+  size_t prefix_len;
+} zki_nz_fast;
+
+typedef struct zki_nz_view {
+  uint64_t sequence, time_ms;
+  uint8_t prev_digest[32], state_digest[32];
+  uint8_t digest[32]; /* SHA-256 of the record bytes */
+} zki_nz_view;
+
+/*
+ * 1 if buf is recognised: then zk_notarization_parse(buf) would succeed with
+ * kid = the notarizer's, log id = log[0..log_len) and the fields in *out.
+ * 0 otherwise (*out unspecified); the caller must then use the strict parser.
+ * log must be a log id the strict parser accepted (the predecessor's): its
+ * bytes are compared, not re-validated.
+ */
+int zki_notarization_fast_read(zki_nz_view *out, const zki_nz_fast *fx, const char *log,
+                               size_t log_len, const uint8_t *buf, size_t len);
 
 #endif
