@@ -854,7 +854,6 @@ static zk_status ec_verify_rs(const zk_key *key, const uint8_t *rs, const uint8_
     return ZK_ERR_NOMEM;
   }
   const BIGNUM *q = EC_GROUP_get0_order(EC_KEY_get0_group(key->ec));
-  zk_status st = ZK_ERR_SIGNATURE;
   int range_ok = !BN_is_zero(r) && !BN_is_zero(s) && BN_cmp(r, q) < 0 && BN_cmp(s, q) < 0;
   if (ECDSA_SIG_set0(sig, r, s) != 1) {
     BN_free(r);
@@ -862,6 +861,8 @@ static zk_status ec_verify_rs(const zk_key *key, const uint8_t *rs, const uint8_
     ECDSA_SIG_free(sig);
     return ZK_ERR_INTERNAL;
   }
+  /* r and s must lie in [1, n-1]: anything else is a malformed signature. */
+  zk_status st = range_ok ? ZK_ERR_SIGNATURE : ZK_ERR_SIG_ENCODING;
   if (range_ok && ECDSA_do_verify(digest, (int)dlen, sig, (EC_KEY *)key->ec) == 1) st = ZK_OK;
   ECDSA_SIG_free(sig);
   return st;
@@ -872,8 +873,10 @@ static zk_status k1_verify_rs(const zk_key *key, unsigned flags, const uint8_t *
   const secp256k1_context *ctx = k1_ctx();
   if (ctx == NULL) return ZK_ERR_INTERNAL;
   secp256k1_ecdsa_signature s;
-  /* parse_compact fails when r or s >= n */
-  if (secp256k1_ecdsa_signature_parse_compact(ctx, &s, rs) != 1) return ZK_ERR_SIGNATURE;
+  /* r and s must lie in [1, n-1]: parse_compact refuses values >= n, zero is checked here. */
+  static const uint8_t zero[32] = {0};
+  if (memcmp(rs, zero, 32) == 0 || memcmp(rs + 32, zero, 32) == 0) return ZK_ERR_SIG_ENCODING;
+  if (secp256k1_ecdsa_signature_parse_compact(ctx, &s, rs) != 1) return ZK_ERR_SIG_ENCODING;
   secp256k1_ecdsa_signature norm;
   int was_high = secp256k1_ecdsa_signature_normalize(ctx, &norm, &s);
   if (was_high && !(flags & ZK_VERIFY_ALLOW_HIGH_S)) return ZK_ERR_HIGH_S;
