@@ -218,7 +218,7 @@ static int load_key_spec(const char *what, const char *spec, int secret, zk_key 
     return die_usage("%s wants CURVE:HEX", what);
   memcpy(cname, spec, (size_t)(colon - spec));
   cname[colon - spec] = '\0';
-  zk_curve c;
+  zk_curve c = ZK_CURVE_NONE;
   int rc = parse_curve(cname, &c);
   return rc != 0 ? rc : load_key(what, c, colon + 1, secret, out);
 }
@@ -509,7 +509,7 @@ static int cmd_cose(int argc, char **argv) {
   size_t npos;
   int rc = parse_opts(argc, argv, 1, opts, &file, &npos, 1);
   if (rc != 0) return rc;
-  zk_curve c;
+  zk_curve c = ZK_CURVE_NONE;
   if (curve_s == NULL) return die_usage("%s", "--curve is required");
   if ((rc = parse_curve(curve_s, &c)) != 0) return rc;
   uint8_t *in = NULL;
@@ -694,7 +694,7 @@ static int cmd_key(int argc, char **argv) {
       {"--curve", &curve_s, NULL}, {"--secret", &secret, NULL}, {NULL, NULL, NULL}};
   if (parse_opts(argc, argv, 1, opts, NULL, NULL, 0) != 0) return EXIT_USAGE;
   if (curve_s == NULL) return die_usage("%s", "--curve is required");
-  zk_curve c;
+  zk_curve c = ZK_CURVE_NONE;
   int rc = parse_curve(curve_s, &c);
   if (rc != 0) return rc;
   zk_key *key = NULL;
