@@ -1009,17 +1009,144 @@ static int cmd_merkle(int argc, char **argv) {
 /* ---------------------------------------------------------------- evidence */
 
 static const char evidence_help[] =
-    "usage: zerokey evidence verify-chain --body FILE --stamp X_STAMP --notarization FILE\n"
+    "usage: zerokey evidence ruling --secret CURVE:HEX --body FILE --stamp X_STAMP\n"
+    "           --notarization FILE --org ID --activity TYPE [--deny] [--policy-id ID]\n"
+    "           [--issued-ms MS] [--ttl-ms MS] > ruling.cose\n"
+    "       zerokey evidence result --secret CURVE:HEX --ruling FILE --wallet-secret "
+    "secp256k1:HEX\n"
+    "           --digest HEX32 [--time-ms MS] > result.cose\n"
+    "       zerokey evidence verify-chain --body FILE --stamp X_STAMP --notarization FILE\n"
     "           --ruling FILE --result FILE --policy-key CURVE:HEX --notarizer-key CURVE:HEX\n"
     "           --signer-key CURVE:HEX [--log ID] [--now-ms MS] [--max-age-ms MS]\n"
     "  Verify stamp -> ruling -> signature result against the notarized state in one\n"
     "  call; on failure the line names the broken link and the underlying status.\n"
     "  Keys are the enclave keys taken from verified attestations (CURVE:HEX, SEC1,\n"
-    "  raw Ed25519 or DER SPKI).\n";
+    "  raw Ed25519 or DER SPKI).\n"
+    "  ruling: sign a policy decision naming the stamp, the request body and the notarized\n"
+    "  state (as the policy enclave does; default ALLOW, valid 60 s from --issued-ms/now).\n"
+    "  result: sign the digest with the wallet key (recoverable ECDSA) and emit the signature\n"
+    "  result naming the ruling (as the signer enclave does).\n";
+
+static int write_all(const uint8_t *p, size_t n) {
+  return fwrite(p, 1, n, stdout) == n ? 0 : EXIT_INTERNAL;
+}
+
+static int evidence_ruling(int argc, char **argv) {
+  const char *secret = NULL, *bodyf = NULL, *stamp = NULL, *nzf = NULL, *org = NULL,
+             *activity = NULL, *policy_id = NULL, *issued_s = NULL, *ttl_s = NULL;
+  int deny = 0;
+  const cli_opt opts[] = {{"--secret", &secret, NULL},
+                          {"--body", &bodyf, NULL},
+                          {"--stamp", &stamp, NULL},
+                          {"--notarization", &nzf, NULL},
+                          {"--org", &org, NULL},
+                          {"--activity", &activity, NULL},
+                          {"--policy-id", &policy_id, NULL},
+                          {"--issued-ms", &issued_s, NULL},
+                          {"--ttl-ms", &ttl_s, NULL},
+                          {"--deny", NULL, &deny},
+                          {NULL, NULL, NULL}};
+  uint64_t issued = 0, ttl = 60000;
+  int rc = parse_opts(argc, argv, 1, opts, NULL, NULL, 0);
+  if (rc == 0 && issued_s != NULL) rc = parse_u64("--issued-ms", issued_s, &issued);
+  if (rc == 0 && ttl_s != NULL) rc = parse_u64("--ttl-ms", ttl_s, &ttl);
+  if (rc != 0) return rc;
+  if (!secret || !bodyf || !stamp || !nzf || !org || !activity)
+    return die_usage("%s",
+                     "ruling needs --secret, --body, --stamp, --notarization, --org, --activity");
+  zk_key *key = NULL;
+  uint8_t *body = NULL, *nz = NULL, *out = NULL;
+  size_t body_len = 0, nz_len = 0, out_len = 0;
+  zk_ruling *r = NULL;
+  zk_status st;
+  if ((rc = load_key_spec("--secret", secret, 1, &key)) == 0 &&
+      (rc = read_file(bodyf, &body, &body_len)) == 0 && (rc = read_file(nzf, &nz, &nz_len)) == 0) {
+    zk_ruling_info in;
+    memset(&in, 0, sizeof in);
+    in.decision = deny ? ZK_RULING_DENY : ZK_RULING_ALLOW;
+    in.organization_id = org;
+    in.activity_type = activity;
+    in.policy_ids = &policy_id;
+    in.n_policy_ids = policy_id != NULL ? 1 : 0;
+    in.issued_at_ms = issued != 0 ? issued : now_ms_clock();
+    in.expires_at_ms = in.issued_at_ms + ttl;
+    if ((st = zk_sha256(in.stamp_digest, (const uint8_t *)stamp, strlen(stamp))) != ZK_OK ||
+        (st = zk_sha256(in.request_digest, body, body_len)) != ZK_OK ||
+        (st = zk_evidence_digest(in.state_digest, nz, nz_len)) != ZK_OK ||
+        (st = zk_ruling_create(&r, key, &in)) != ZK_OK ||
+        (st = zk_ruling_serialize(r, &out, &out_len)) != ZK_OK)
+      rc = fail("ruling", st);
+    else
+      rc = write_all(out, out_len);
+  }
+  zk_free(out);
+  zk_ruling_free(r);
+  zk_key_free(key);
+  free(body);
+  free(nz);
+  return rc;
+}
+
+static int evidence_result(int argc, char **argv) {
+  const char *secret = NULL, *rf = NULL, *wallet_s = NULL, *digest_s = NULL, *time_s = NULL;
+  const cli_opt opts[] = {{"--secret", &secret, NULL},          {"--ruling", &rf, NULL},
+                          {"--wallet-secret", &wallet_s, NULL}, {"--digest", &digest_s, NULL},
+                          {"--time-ms", &time_s, NULL},         {NULL, NULL, NULL}};
+  uint64_t t = 0;
+  int rc = parse_opts(argc, argv, 1, opts, NULL, NULL, 0);
+  if (rc == 0 && time_s != NULL) rc = parse_u64("--time-ms", time_s, &t);
+  if (rc != 0) return rc;
+  if (!secret || !rf || !wallet_s || !digest_s)
+    return die_usage("%s", "result needs --secret, --ruling, --wallet-secret, --digest");
+  zk_key *key = NULL, *wallet = NULL;
+  uint8_t *ru = NULL, *out = NULL, digest[32];
+  size_t ru_len = 0, out_len = 0;
+  zk_sig_result *res = NULL;
+  zk_status st;
+  if ((rc = load_key_spec("--secret", secret, 1, &key)) == 0 &&
+      (rc = load_key_spec("--wallet-secret", wallet_s, 1, &wallet)) == 0 &&
+      (rc = parse_digest32("--digest", digest_s, digest)) == 0 &&
+      (rc = read_file(rf, &ru, &ru_len)) == 0) {
+    uint8_t sig[ZK_RECOVERABLE_SIG_LEN], pub[ZK_P256_COMPRESSED_LEN];
+    size_t sig_len = sizeof sig, pub_len = sizeof pub;
+    zk_sig_result_info in;
+    memset(&in, 0, sizeof in);
+    in.curve = ZK_CURVE_SECP256K1;
+    in.scheme = ZK_SCHEME_ECDSA_RECOVERABLE;
+    in.time_ms = t != 0 ? t : now_ms_clock();
+    memcpy(in.payload_digest, digest, 32);
+    if (zk_key_curve(wallet) != ZK_CURVE_SECP256K1) {
+      rc = die_usage("%s", "--wallet-secret must be a secp256k1 key");
+    } else if ((st = zk_key_sign_digest(wallet, ZK_SIG_RECOVERABLE, sig, &sig_len, digest, 32)) !=
+                   ZK_OK ||
+               (st = zk_key_export_public(wallet, ZK_PUB_COMPRESSED, pub, &pub_len)) != ZK_OK ||
+               (st = zk_evidence_digest(in.ruling_digest, ru, ru_len)) != ZK_OK) {
+      rc = fail("result", st);
+    } else {
+      in.public_key = pub;
+      in.public_key_len = pub_len;
+      in.signature = sig;
+      in.signature_len = sig_len;
+      if ((st = zk_sig_result_create(&res, key, &in, NULL, 0)) != ZK_OK ||
+          (st = zk_sig_result_serialize(res, &out, &out_len)) != ZK_OK)
+        rc = fail("result", st);
+      else
+        rc = write_all(out, out_len);
+    }
+  }
+  zk_free(out);
+  zk_sig_result_free(res);
+  zk_key_free(key);
+  zk_key_free(wallet);
+  free(ru);
+  return rc;
+}
 
 static int cmd_evidence(int argc, char **argv) {
-  if (want_help(argc, argv) || argc < 1 || strcmp(argv[0], "verify-chain") != 0)
-    return show_help(argc, argv, evidence_help);
+  if (want_help(argc, argv) || argc < 1) return show_help(argc, argv, evidence_help);
+  if (strcmp(argv[0], "ruling") == 0) return evidence_ruling(argc, argv);
+  if (strcmp(argv[0], "result") == 0) return evidence_result(argc, argv);
+  if (strcmp(argv[0], "verify-chain") != 0) return show_help(argc, argv, evidence_help);
   const char *bodyf = NULL, *stamp = NULL, *nzf = NULL, *rf = NULL, *resf = NULL, *pk = NULL,
              *nk = NULL, *sk = NULL, *log = NULL, *now_s = NULL, *age_s = NULL;
   const cli_opt opts[] = {{"--body", &bodyf, NULL},       {"--stamp", &stamp, NULL},
@@ -1102,7 +1229,7 @@ static const char main_help[] =
     "  hpke     seal / open RFC 9180 HPKE messages (P-256, AES-256-GCM)\n"
     "  chain    append / verify notarization chains (rollback, fork, gap detection)\n"
     "  merkle   Merkle tree heads, inclusion and consistency proofs (RFC 9162)\n"
-    "  evidence verify stamp -> ruling -> signature result in one call\n"
+    "  evidence create rulings and signature results; verify stamp -> ruling -> result\n"
     "  eif      compute the PCRs of an enclave image file\n"
     "  key      generate keys / derive public keys\n"
     "  version  print the library version\n"

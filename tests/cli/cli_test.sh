@@ -61,6 +61,29 @@ R=$("$Z" merkle root l1 l2 l3 l4 l5 l6 l7 | awk '{print $4}')
 PR=$("$Z" merkle prove --index 5 l1 l2 l3 l4 l5 l6 l7 | tr '\n' ' ')
 expect 0 "merkle inclusion" "$Z" merkle verify --leaf l6 --index 5 --size 7 --root "$R" $PR
 expect 1 "merkle wrong leaf" "$Z" merkle verify --leaf l5 --index 5 --size 7 --root "$R" $PR
+# evidence: stamp -> ruling -> signature result against a notarized state, then attacks
+"$Z" key generate --curve ed25519 > pol.txt
+"$Z" key generate --curve p256 > sig.txt
+"$Z" key generate --curve secp256k1 > wal.txt
+PS=$(awk '/secret/{print $2}' pol.txt); PP=$(awk '/public/{print $2}' pol.txt)
+SS=$(awk '/secret/{print $2}' sig.txt); SP=$(awk '/public/{print $2}' sig.txt)
+WS=$(awk '/secret/{print $2}' wal.txt)
+NOW=$(($(date +%s) * 1000))
+printf '{"organizationId":"org-1","parameters":{"payload":"aa"},"timestampMs":"%s","type":"ACTIVITY_TYPE_SIGN_RAW_PAYLOAD_V2"}' "$NOW" > act.json
+HS=$("$Z" stamp create --body act.json --secret "$S" --scheme p256)
+"$Z" chain append --secret ed25519:$NS --log org-1 --state "$(printf '%064x' 7)" > st0
+"$Z" evidence ruling --secret ed25519:$PS --body act.json --stamp "$HS" --notarization st0 \
+  --org org-1 --activity ACTIVITY_TYPE_SIGN_RAW_PAYLOAD_V2 --policy-id p1 > ruling.cose
+"$Z" evidence result --secret p256:$SS --ruling ruling.cose --wallet-secret secp256k1:$WS \
+  --digest "$(printf '%064x' 170)" > result.cose
+ev() { "$Z" evidence verify-chain --stamp "$HS" --notarization st0 --result result.cose \
+  --policy-key ed25519:$PP --notarizer-key ed25519:$NP --signer-key p256:$SP --log org-1 "$@"; }
+expect 0 "evidence chain" ev --body act.json --ruling ruling.cose
+sed 's/"aa"/"ab"/' act.json > evil.json
+expect 1 "evidence chain, tampered body" ev --body evil.json --ruling ruling.cose
+"$Z" evidence ruling --secret ed25519:$NS --body act.json --stamp "$HS" --notarization st0 \
+  --org org-1 --activity ACTIVITY_TYPE_SIGN_RAW_PAYLOAD_V2 > forged.cose
+expect 1 "evidence chain, ruling by another key" ev --body act.json --ruling forged.cose
 expect 3 "missing file" "$Z" attest verify /nonexistent/doc.cose
 if [ -n "$V" ] && [ -f "$V/nitro/evervault_2022-10-12_debug_userdata_pubkey.cose" ]; then
   D="$V/nitro/evervault_2022-10-12_debug_userdata_pubkey.cose"
