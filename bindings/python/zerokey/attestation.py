@@ -12,6 +12,7 @@ from __future__ import annotations
 import ctypes
 from typing import Optional, Union
 
+from ._handle import Closeable
 from ._lib import Bytes, blen, inbuf, need
 from .errors import check
 
@@ -27,7 +28,7 @@ def aws_root_der() -> bytes:
     return ctypes.string_at(p, n.value)
 
 
-class Policy:
+class Policy(Closeable):
     """What a verified document must also satisfy. Defaults: debug enclaves
     rejected, no PCR / nonce / user_data / public_key expectations, no maximum
     age, no clock-skew leeway."""
@@ -92,18 +93,6 @@ class Policy:
             need("zk_att_policy_free")(self._ptr)
             self._ptr = None
 
-    def __enter__(self) -> "Policy":
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def __del__(self) -> None:
-        try:
-            self.close()
-        except Exception:
-            pass
-
 
 def _bytes_field(name: str, ptr: int, *extra: int) -> Optional[bytes]:
     n = ctypes.c_size_t(0)
@@ -150,7 +139,7 @@ class Document:
         return f"<zerokey.attestation.Document {state} module_id={self.module_id!r}>"
 
 
-class Verifier:
+class Verifier(Closeable):
     """Pinned roots plus a chain cache. Safe to share between threads once configured."""
 
     __slots__ = ("_ptr",)
@@ -215,18 +204,6 @@ class Verifier:
         if self._ptr is not None:
             need("zk_att_verifier_free")(self._ptr)
             self._ptr = None
-
-    def __enter__(self) -> "Verifier":
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def __del__(self) -> None:
-        try:
-            self.close()
-        except Exception:
-            pass
 
 
 def parse_unverified(document: Bytes) -> Document:

@@ -14,6 +14,7 @@ from ctypes import POINTER, c_char_p, c_int, c_size_t, c_uint16, c_uint64, c_voi
 from typing import Optional
 
 from ._buf import SecretOut
+from ._handle import Closeable
 from ._lib import Bytes, _declare, blen, inbuf, need, take_malloced
 from .errors import check
 
@@ -60,7 +61,7 @@ def _opt(keep: list[object], data: Optional[Bytes]) -> tuple[Optional[int], int]
     return ctypes.addressof(buf), blen(data)
 
 
-class Backend:
+class Backend(Closeable):
     """An open trust backend. Not safe for concurrent use from several threads."""
 
     __slots__ = ("_ptr",)
@@ -168,18 +169,6 @@ class Backend:
         if self._ptr is not None:
             need("zk_backend_free")(self._ptr)
             self._ptr = None
-
-    def __enter__(self) -> "Backend":
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def __del__(self) -> None:
-        try:
-            self.close()
-        except Exception:
-            pass
 
 
 __all__ = ["Backend", "PCR_MAX_LEN", "MOCK_INDEFINITE_PAYLOAD", "MOCK_TAGGED", "MOCK_16_PCRS"]

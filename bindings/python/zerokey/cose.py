@@ -5,6 +5,7 @@ from __future__ import annotations
 import ctypes
 from typing import Optional
 
+from ._handle import Closeable
 from ._lib import Bytes, blen, inbuf, need, take_malloced
 from .errors import check
 from .keys import Key
@@ -49,7 +50,7 @@ def _field(name: str, ptr: int) -> Optional[bytes]:
     return ctypes.string_at(p, n.value)
 
 
-class Sign1:
+class Sign1(Closeable):
     """A parsed COSE_Sign1. Fields are UNVERIFIED until :meth:`verify` succeeds.
 
     The fields are copied out of the C object at parse time; the C object is
@@ -85,18 +86,6 @@ class Sign1:
         if self._ptr is not None:
             need("zk_cose_sign1_free")(self._ptr)
             self._ptr = None
-
-    def __enter__(self) -> "Sign1":
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def __del__(self) -> None:
-        try:
-            self.close()
-        except Exception:  # interpreter shutdown
-            pass
 
 
 def sign1_verify(data: Bytes, key: Key, external_aad: Optional[Bytes] = None) -> bytes:

@@ -16,6 +16,7 @@ from ctypes import POINTER, c_char_p, c_int, c_size_t, c_uint, c_uint32, c_uint6
 from dataclasses import dataclass, field
 from typing import Any, Optional, Sequence
 
+from ._handle import Closeable
 from ._lib import Bytes, StampVerifyOptsC, blen, fn, inbuf, need, take_malloced
 from ._lib import _declare  # noqa: PLC2701  (declarations live next to their structs)
 from .errors import check, make_error
@@ -197,7 +198,7 @@ def _ptr_array(items: Sequence[Bytes]) -> tuple[Any, Any, list[Any]]:
     return ptrs, lens, keep
 
 
-class _Evidence:
+class _Evidence(Closeable):
     """Common lifetime / serialisation of one C evidence object."""
 
     _kind = ""
@@ -249,18 +250,6 @@ class _Evidence:
             if fn_free is not None:
                 fn_free(self._ptr)
             self._ptr = None
-
-    def __enter__(self) -> Any:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def __del__(self) -> None:
-        try:
-            self.close()
-        except Exception:
-            pass
 
 
 # ----------------------------------------------------------------- rulings

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any, Optional
 
 from ._buf import SecretOut
+from ._handle import Closeable
 from ._lib import Bytes, HpkeParamsC, blen, inbuf, need
 from .errors import check
 from .keys import Key
@@ -80,7 +81,7 @@ def derive_keypair(ikm: Bytes) -> Key:
     return Key._adopt(out)
 
 
-class Context:
+class Context(Closeable):
     """A sender or receiver context (not thread-safe: the sequence number mutates)."""
 
     __slots__ = ("_ptr",)
@@ -154,18 +155,6 @@ class Context:
         if self._ptr is not None:
             need("zk_hpke_ctx_free")(self._ptr)
             self._ptr = None
-
-    def __enter__(self) -> "Context":
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def __del__(self) -> None:
-        try:
-            self.close()
-        except Exception:
-            pass
 
 
 def seal(params: Params, pk_r: Key, plaintext: Bytes,

@@ -6,6 +6,7 @@ import ctypes
 from typing import Optional, Union
 
 from ._buf import SecretOut
+from ._handle import Closeable
 from ._lib import Bytes, blen, inbuf, need, take_malloced
 from .errors import check
 
@@ -14,7 +15,7 @@ PUBLIC_LEN = 130
 SIG_LEN = 64
 
 
-class KeySet:
+class KeySet(Closeable):
     """A QOS key set (encrypt half, sign half, AES key) derived from a 32-byte seed.
 
     The seed and private halves live in C memory and are wiped on close().
@@ -96,20 +97,8 @@ class KeySet:
             need("zk_qos_keyset_free")(self._ptr)
             self._ptr = None
 
-    def __enter__(self) -> "KeySet":
-        return self
 
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def __del__(self) -> None:
-        try:
-            self.close()
-        except Exception:
-            pass
-
-
-class PublicKey:
+class PublicKey(Closeable):
     """A validated 130-byte QOS public key."""
 
     __slots__ = ("_ptr",)
@@ -146,18 +135,6 @@ class PublicKey:
         if self._ptr is not None:
             need("zk_qos_pubkey_free")(self._ptr)
             self._ptr = None
-
-    def __enter__(self) -> "PublicKey":
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def __del__(self) -> None:
-        try:
-            self.close()
-        except Exception:
-            pass
 
 
 def verify(pub: Bytes, sig: Bytes, msg: Bytes) -> None:

@@ -13,6 +13,7 @@ import enum
 from ctypes import POINTER, c_char_p, c_int, c_size_t, c_uint, c_uint32, c_void_p
 from typing import Optional, Sequence, Union
 
+from ._handle import Closeable
 from ._lib import Bytes, _declare, blen, inbuf, need, take_malloced
 from .errors import check
 from .qos import KeySet
@@ -79,7 +80,7 @@ def _text(v: Union[str, Bytes]) -> bytes:
     return v.encode("utf-8") if isinstance(v, str) else bytes(v)
 
 
-class _Owned:
+class _Owned(Closeable):
     _free = ""
     __slots__ = ("_ptr", "_owner")
 
@@ -92,18 +93,6 @@ class _Owned:
         if self._ptr is not None and self._owner is None:
             need(self._free)(self._ptr)
         self._ptr = None
-
-    def __enter__(self):  # type: ignore[no-untyped-def]
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def __del__(self) -> None:
-        try:
-            self.close()
-        except Exception:
-            pass
 
 
 def _adopt(cls, ptr: Optional[int], owner: object = None):  # type: ignore[no-untyped-def]

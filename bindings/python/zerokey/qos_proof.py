@@ -7,6 +7,7 @@ import ctypes
 from ctypes import POINTER, c_char_p, c_int, c_size_t, c_uint, c_uint64, c_void_p
 from typing import Optional, Union
 
+from ._handle import Closeable
 from ._lib import Bytes, _declare, blen, inbuf, need, take_malloced
 from .attestation import Verifier
 from .errors import check
@@ -82,7 +83,7 @@ class BootPolicy:
             pass
 
 
-class Boot:
+class Boot(Closeable):
     """A verified boot: the attested ephemeral key and the approved manifest."""
 
     __slots__ = ("_ptr",)
@@ -121,18 +122,6 @@ class Boot:
         if self._ptr is not None:
             need("zk_qos_boot_free")(self._ptr)
             self._ptr = None
-
-    def __enter__(self) -> "Boot":
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def __del__(self) -> None:
-        try:
-            self.close()
-        except Exception:
-            pass
 
 
 def _boot(out: c_void_p) -> Boot:

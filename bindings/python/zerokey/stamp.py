@@ -11,6 +11,7 @@ import ctypes
 import enum
 from typing import Optional, Sequence, Union
 
+from ._handle import Closeable
 from ._lib import Bytes, StampVerifyOptsC, blen, inbuf, need, take_malloced
 from .errors import check
 from .keys import Key
@@ -82,7 +83,7 @@ def _field(name: str, ptr: int) -> Optional[bytes]:
     return ctypes.string_at(p, n.value) if p else None
 
 
-class Stamp:
+class Stamp(Closeable):
     """A parsed (UNVERIFIED) stamp. Use :meth:`parse` or :meth:`parse_webauthn`."""
 
     __slots__ = ("_ptr", "scheme", "public_key", "signature", "credential_id", "sign_count",
@@ -150,18 +151,6 @@ class Stamp:
         if self._ptr is not None:
             need("zk_stamp_free")(self._ptr)
             self._ptr = None
-
-    def __enter__(self) -> "Stamp":
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def __del__(self) -> None:
-        try:
-            self.close()
-        except Exception:
-            pass
 
 
 __all__ = ["Scheme", "Stamp", "create", "create_webauthn", "check_timestamp", "scheme_name",
