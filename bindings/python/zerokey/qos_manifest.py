@@ -102,6 +102,26 @@ def _adopt(cls, ptr: Optional[int], owner: object = None):  # type: ignore[no-un
     return self
 
 
+def _parse_json(cls, name: str, text: Union[str, Bytes]):  # type: ignore[no-untyped-def]
+    data = _text(text)
+    out = c_void_p()
+    check(need(name)(ctypes.byref(out), data, len(data)), name)
+    return _adopt(cls, out.value)
+
+
+def _parse_borsh(cls, name: str, data: Bytes, version: Version):  # type: ignore[no-untyped-def]
+    out = c_void_p()
+    check(need(name)(ctypes.byref(out), inbuf(data), blen(data), int(version)), name)
+    return _adopt(cls, out.value)
+
+
+def _serialize_borsh(obj: _Owned, name: str) -> bytes:
+    out = c_void_p()
+    n = c_size_t(0)
+    check(need(name)(obj._h(), ctypes.byref(out), ctypes.byref(n)), name)
+    return take_malloced(out, n.value)
+
+
 class Manifest(_Owned):
     """A parsed QOS manifest (V0 or V1)."""
 
@@ -110,26 +130,15 @@ class Manifest(_Owned):
 
     @classmethod
     def parse_json(cls, text: Union[str, Bytes]) -> "Manifest":
-        data = _text(text)
-        out = c_void_p()
-        check(need("zk_qos_manifest_parse_json")(ctypes.byref(out), data, len(data)),
-              "zk_qos_manifest_parse_json")
-        return _adopt(cls, out.value)  # type: ignore[no-any-return]
+        return _parse_json(cls, "zk_qos_manifest_parse_json", text)  # type: ignore[no-any-return]
 
     @classmethod
     def parse_borsh(cls, data: Bytes, version: Version = Version.AUTO) -> "Manifest":
-        out = c_void_p()
-        check(need("zk_qos_manifest_parse_borsh")(ctypes.byref(out), inbuf(data), blen(data),
-                                                  int(version)), "zk_qos_manifest_parse_borsh")
-        return _adopt(cls, out.value)  # type: ignore[no-any-return]
+        return _parse_borsh(cls, "zk_qos_manifest_parse_borsh", data,  # type: ignore[no-any-return]
+                            version)
 
     def serialize_borsh(self) -> bytes:
-        out = c_void_p()
-        n = c_size_t(0)
-        check(need("zk_qos_manifest_serialize_borsh")(self._h(), ctypes.byref(out),
-                                                      ctypes.byref(n)),
-              "zk_qos_manifest_serialize_borsh")
-        return take_malloced(out, n.value)
+        return _serialize_borsh(self, "zk_qos_manifest_serialize_borsh")
 
     @property
     def hash(self) -> bytes:
@@ -216,18 +225,12 @@ class ManifestEnvelope(_Owned):
 
     @classmethod
     def parse_json(cls, text: Union[str, Bytes]) -> "ManifestEnvelope":
-        data = _text(text)
-        out = c_void_p()
-        check(need("zk_qos_envelope_parse_json")(ctypes.byref(out), data, len(data)),
-              "zk_qos_envelope_parse_json")
-        return _adopt(cls, out.value)  # type: ignore[no-any-return]
+        return _parse_json(cls, "zk_qos_envelope_parse_json", text)  # type: ignore[no-any-return]
 
     @classmethod
     def parse_borsh(cls, data: Bytes, version: Version = Version.AUTO) -> "ManifestEnvelope":
-        out = c_void_p()
-        check(need("zk_qos_envelope_parse_borsh")(ctypes.byref(out), inbuf(data), blen(data),
-                                                  int(version)), "zk_qos_envelope_parse_borsh")
-        return _adopt(cls, out.value)  # type: ignore[no-any-return]
+        return _parse_borsh(cls, "zk_qos_envelope_parse_borsh", data,  # type: ignore[no-any-return]
+                            version)
 
     @classmethod
     def new(cls, manifest: Manifest) -> "ManifestEnvelope":
@@ -241,12 +244,7 @@ class ManifestEnvelope(_Owned):
               "zk_qos_envelope_add_approval")
 
     def serialize_borsh(self) -> bytes:
-        out = c_void_p()
-        n = c_size_t(0)
-        check(need("zk_qos_envelope_serialize_borsh")(self._h(), ctypes.byref(out),
-                                                      ctypes.byref(n)),
-              "zk_qos_envelope_serialize_borsh")
-        return take_malloced(out, n.value)
+        return _serialize_borsh(self, "zk_qos_envelope_serialize_borsh")
 
     @property
     def manifest(self) -> Manifest:
