@@ -9,6 +9,7 @@ shutdown, a half-constructed object) are swallowed.
 
 from __future__ import annotations
 
+import ctypes
 from typing import TypeVar
 
 _T = TypeVar("_T", bound="Closeable")
@@ -16,6 +17,13 @@ _T = TypeVar("_T", bound="Closeable")
 
 class Closeable:
     __slots__ = ()
+
+    @classmethod
+    def _adopt(cls: type[_T], out: ctypes.c_void_p) -> _T:
+        """Wrap the C object an out-parameter received, taking ownership of it."""
+        self = object.__new__(cls)
+        self._ptr = out.value  # type: ignore[attr-defined]
+        return self
 
     def close(self) -> None:
         raise NotImplementedError

@@ -93,9 +93,7 @@ class Backend(Closeable):
         for k in keep:  # the leaf secret copy
             ctypes.memset(k, 0, ctypes.sizeof(k))  # type: ignore[arg-type]
         check(st, "zk_backend_open")
-        self = object.__new__(cls)
-        self._ptr = out.value
-        return self
+        return cls._adopt(out)
 
     def _h(self) -> int:
         if self._ptr is None:

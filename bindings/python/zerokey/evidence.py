@@ -208,12 +208,6 @@ class _Evidence(Closeable):
         raise TypeError(f"use {type(self).__name__}.parse(...) or .create(...)")
 
     @classmethod
-    def _adopt(cls, out: c_void_p) -> Any:
-        self = object.__new__(cls)
-        self._ptr = out.value
-        return self
-
-    @classmethod
     def parse(cls, data: Bytes) -> Any:
         """Strict parse WITHOUT verification."""
         out = c_void_p()

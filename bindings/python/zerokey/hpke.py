@@ -90,12 +90,6 @@ class Context(Closeable):
         raise TypeError("use Context.sender(...) or Context.receiver(...)")
 
     @classmethod
-    def _adopt(cls, ptr: ctypes.c_void_p) -> "Context":
-        self = object.__new__(cls)
-        self._ptr = ptr.value
-        return self
-
-    @classmethod
     def sender(cls, params: Params, pk_r: Key) -> tuple["Context", bytes]:
         """SetupS: returns (context, enc) where enc is the 65-byte encapsulated key."""
         cp = _CParams(params)

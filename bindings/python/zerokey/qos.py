@@ -27,12 +27,6 @@ class KeySet(Closeable):
         raise TypeError("use KeySet.from_seed / from_hex / generate")
 
     @classmethod
-    def _adopt(cls, out: ctypes.c_void_p) -> "KeySet":
-        self = object.__new__(cls)
-        self._ptr = out.value
-        return self
-
-    @classmethod
     def from_seed(cls, seed: Bytes) -> "KeySet":
         out = ctypes.c_void_p()
         check(need("zk_qos_keyset_from_seed")(ctypes.byref(out), inbuf(seed), blen(seed)),

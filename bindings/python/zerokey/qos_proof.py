@@ -125,9 +125,7 @@ class Boot(Closeable):
 
 
 def _boot(out: c_void_p) -> Boot:
-    b = object.__new__(Boot)
-    b._ptr = out.value
-    return b
+    return Boot._adopt(out)
 
 
 def verify_boot(verifier: Verifier, attestation_doc: Bytes, envelope: ManifestEnvelope, *,
