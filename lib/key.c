@@ -216,8 +216,82 @@ static zk_status k1_from_private(zk_key *k, const uint8_t *secret, size_t secret
 }
 
 /* Ed25519 from its raw 32-byte secret (priv) or public key. */
+/*
+ * Ed25519 public-key validation (OpenSSL only decodes the point when it
+ * verifies, and accepts weak keys there): the encoding must be canonical
+ * (y < p), decode to a curve point (RFC 8032 section 5.1.3: x^2 = (y^2 - 1) /
+ * (d y^2 + 1) must be a square, and x = 0 must not carry the sign bit), and
+ * the point must not have small order. Under a small-order key (the identity
+ * 01 00..00, for one) a fixed signature verifies for every message.
+ * Public data only, so variable-time arithmetic is fine.
+ */
+static zk_status ed25519_check_public(const uint8_t pub[32]) {
+  /* Canonical encodings of the 8 points of order 1, 2, 4, 8 (sign bit ignored). */
+  static const uint8_t small_order[5][32] = {
+      {0},
+      {1},
+      {0x26, 0xe8, 0x95, 0x8f, 0xc2, 0xb2, 0x27, 0xb0, 0x45, 0xc3, 0xf4, 0x89, 0xf2, 0xef, 0x98, 0xf0,
+       0xd5, 0xdf, 0xac, 0x05, 0xd3, 0xc6, 0x33, 0x39, 0xb1, 0x38, 0x02, 0x88, 0x6d, 0x53, 0xfc, 0x05},
+      {0xc7, 0x17, 0x6a, 0x70, 0x3d, 0x4d, 0xd8, 0x4f, 0xba, 0x3c, 0x0b, 0x76, 0x0d, 0x10, 0x67, 0x0f,
+       0x2a, 0x20, 0x53, 0xfa, 0x2c, 0x39, 0xcc, 0xc6, 0x4e, 0xc7, 0xfd, 0x77, 0x92, 0xac, 0x03, 0x7a},
+      {0xec, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+       0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f},
+  };
+  uint8_t be[32];
+  for (int i = 0; i < 32; i++) be[i] = pub[31 - i]; /* little-endian encoding -> big-endian */
+  int sign = be[0] >> 7;
+  be[0] &= 0x7f;
+  for (size_t i = 0; i < ZKI_ARRAY_LEN(small_order); i++) {
+    uint8_t enc[32];
+    memcpy(enc, pub, 32);
+    enc[31] &= 0x7f;
+    if (memcmp(enc, small_order[i], 32) == 0) return ZK_ERR_KEY;
+  }
+  zk_status st = ZK_ERR_NOMEM;
+  BN_CTX *bctx = BN_CTX_new();
+  BIGNUM *p = BN_new(), *d = BN_new(), *y = BN_new(), *u = BN_new(), *v = BN_new(),
+         *e = BN_new();
+  if (bctx == NULL || p == NULL || d == NULL || y == NULL || u == NULL || v == NULL || e == NULL)
+    goto done;
+  st = ZK_ERR_INTERNAL;
+  /* p = 2^255 - 19; d = -121665 / 121666 mod p */
+  if (BN_set_bit(p, 255) != 1 || BN_sub_word(p, 19) != 1) goto done;
+  if (BN_set_word(u, 121666) != 1 || BN_mod_inverse(d, u, p, bctx) == NULL ||
+      BN_mul_word(d, 121665) != 1 || BN_mod_sub(d, p, d, p, bctx) != 1)
+    goto done;
+  if (BN_bin2bn(be, 32, y) == NULL) goto done;
+  if (BN_cmp(y, p) >= 0) {
+    st = ZK_ERR_KEY; /* non-canonical y */
+    goto done;
+  }
+  /* u = y^2 - 1, v = d y^2 + 1, x^2 = u / v */
+  if (BN_mod_sqr(e, y, p, bctx) != 1 || BN_mod_mul(v, d, e, p, bctx) != 1 ||
+      BN_add_word(v, 1) != 1 || BN_sub_word(e, 1) != 1 || BN_nnmod(u, e, p, bctx) != 1 ||
+      BN_mod_inverse(v, v, p, bctx) == NULL || BN_mod_mul(u, u, v, p, bctx) != 1)
+    goto done;
+  if (BN_is_zero(u)) {
+    st = sign ? ZK_ERR_KEY : ZK_OK; /* x = 0 with the sign bit set is invalid */
+    goto done;
+  }
+  /* Euler's criterion: x^2 must be a quadratic residue, u^((p-1)/2) == 1. */
+  if (BN_copy(e, p) == NULL || BN_sub_word(e, 1) != 1 || BN_rshift1(e, e) != 1 ||
+      BN_mod_exp(v, u, e, p, bctx) != 1)
+    goto done;
+  st = BN_is_one(v) ? ZK_OK : ZK_ERR_KEY;
+done:
+  BN_free(p);
+  BN_free(d);
+  BN_free(y);
+  BN_free(u);
+  BN_free(v);
+  BN_free(e);
+  BN_CTX_free(bctx);
+  return st;
+}
+
 static zk_status ed_from_raw(zk_key *k, const uint8_t *raw, size_t raw_len, int priv) {
   if (raw_len != (priv ? ZK_ED25519_SECRET_LEN : ZK_ED25519_PUBLIC_LEN)) return ZK_ERR_KEY;
+  if (!priv) ZKI_TRY(ed25519_check_public(raw));
   k->ed = priv ? EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, NULL, raw, raw_len)
                : EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, raw, raw_len);
   if (k->ed == NULL) return ZK_ERR_KEY;
@@ -884,6 +958,18 @@ static zk_status k1_verify_rs(const zk_key *key, unsigned flags, const uint8_t *
                                                                         : ZK_ERR_SIGNATURE;
 }
 
+/* ZK_OK if the 65-byte r || s || v signature over digest recovers key's public point. */
+static zk_status k1_recovers_to(const zk_key *key, const uint8_t *sig, const uint8_t *digest) {
+  const secp256k1_context *ctx = k1_ctx();
+  if (ctx == NULL) return ZK_ERR_INTERNAL;
+  secp256k1_ecdsa_recoverable_signature rsig;
+  secp256k1_pubkey rec;
+  if (secp256k1_ecdsa_recoverable_signature_parse_compact(ctx, &rsig, sig, sig[64]) != 1)
+    return ZK_ERR_SIG_ENCODING;
+  if (secp256k1_ecdsa_recover(ctx, &rec, &rsig, digest) != 1) return ZK_ERR_SIGNATURE;
+  return secp256k1_ec_pubkey_cmp(ctx, &rec, &key->k1_pub) == 0 ? ZK_OK : ZK_ERR_SIGNATURE;
+}
+
 zk_status zk_key_verify_digest(const zk_key *key, zk_sig_format fmt, unsigned flags,
                                const uint8_t *sig, size_t sig_len, const uint8_t *digest,
                                size_t digest_len) {
@@ -904,7 +990,10 @@ zk_status zk_key_verify_digest(const zk_key *key, zk_sig_format fmt, unsigned fl
       if (key->curve != ZK_CURVE_SECP256K1) return ZK_ERR_UNSUPPORTED;
       if (sig_len != ZK_RECOVERABLE_SIG_LEN || sig[64] > 3) return ZK_ERR_SIG_ENCODING;
       memcpy(rs, sig, 64);
-      break;
+      ZKI_TRY(k1_verify_rs(key, flags, rs, digest));
+      /* The recovery id is part of the signature: it must recover this very key,
+       * otherwise one (r, s) would be accepted under up to four byte strings. */
+      return k1_recovers_to(key, sig, digest);
     default:
       return ZK_ERR_UNSUPPORTED;
   }

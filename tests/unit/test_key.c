@@ -295,6 +295,49 @@ static void test_invalid_points(void **state) {
   expect_bad_pub(ZK_CURVE_ED25519, ed, 31, "31 bytes", &count);
   expect_bad_pub(ZK_CURVE_ED25519, ed, 33, "33 bytes", &count);
   expect_bad_pub(ZK_CURVE_ED25519, ed, 0, "empty", &count);
+  /*
+   * Ed25519 points of small order (canonical encodings of all 8 such points,
+   * with and without the sign bit, plus y = p and y = p + 1), a y with no x
+   * on the curve (y = 2), and non-canonical y >= p (p + 3 encodes the valid
+   * y = 3 twice). Under the identity key a fixed signature (R = identity,
+   * S = 0) would verify for every message.
+   */
+  {
+    static const char *weak[] = {
+        "0000000000000000000000000000000000000000000000000000000000000000",
+        "0100000000000000000000000000000000000000000000000000000000000000",
+        "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05",
+        "c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a",
+        "ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+        "edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+        "eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+        "0000000000000000000000000000000000000000000000000000000000000080",
+        "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc85",
+        "c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac03fa",
+        "0200000000000000000000000000000000000000000000000000000000000000",
+        "f0ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+        "0100000000000000000000000000000000000000000000000000000000000080",
+    };
+    for (size_t i = 0; i < ZKI_ARRAY_LEN(weak); i++) {
+      uint8_t *w = zkt_hex(weak[i], NULL);
+      expect_bad_pub(ZK_CURVE_ED25519, w, 32, weak[i], &count);
+      free(w);
+    }
+    /* y = 3 is a valid point of large order. */
+    uint8_t three[32] = {3};
+    zk_key *k3 = NULL;
+    zkt_assert_ok(zk_key_from_public(&k3, ZK_CURVE_ED25519, three, 32));
+    zk_key_free(k3);
+    /* The same weak key inside an SPKI is refused too. */
+    uint8_t *spki = zkt_hex("302a300506032b65700321000100000000000000000000000000000000000000000000"
+                            "000000000000000000",
+                            NULL);
+    zk_key *ks = (zk_key *)(uintptr_t)1;
+    zkt_assert_status(zk_key_from_spki(&ks, spki, 44), ZK_ERR_KEY);
+    assert_null(ks);
+    free(spki);
+    count++;
+  }
   /* A P-256 point is refused on secp256k1 (different curve equation) and vice versa. */
   {
     zk_key *k = NULL;
@@ -617,9 +660,7 @@ static void test_sign_verify_flips(void **state) {
     else
       assert_memory_equal(sig2, sig, sig_len);
     /* Every single-bit flip in every byte position is rejected. */
-    /* (The recovery id byte of a recoverable signature is covered in test_recoverable.) */
-    size_t flip_len = f == ZK_SIG_RECOVERABLE ? 64 : sig_len;
-    for (size_t b = 0; b < flip_len; b++) {
+    for (size_t b = 0; b < sig_len; b++) {
       for (int bit = 0; bit < 8; bit += 7) {
         sig[b] ^= (uint8_t)(1u << bit);
         zk_status st = zk_key_verify(pub, f, ZK_VERIFY_ALLOW_HIGH_S, sig, sig_len, MSG, MSG_LEN);
@@ -794,6 +835,17 @@ static void test_recoverable(void **state) {
     zkt_assert_ok(zk_key_sign_digest(key, ZK_SIG_RAW, raw, &raw_len, dg, 32));
     assert_memory_equal(sig, raw, 64);
     zkt_assert_ok(zk_key_verify_digest(key, ZK_SIG_RECOVERABLE, 0, sig, 65, dg, 32));
+    /* The recovery id is bound: of v = 0..3 only the signer's verifies. */
+    for (uint8_t v = 0; v < 4; v++) {
+      uint8_t mv[65];
+      memcpy(mv, sig, 65);
+      mv[64] = v;
+      zk_status vst = zk_key_verify_digest(key, ZK_SIG_RECOVERABLE, 0, mv, 65, dg, 32);
+      if (v == sig[64])
+        zkt_assert_ok(vst);
+      else
+        assert_int_not_equal(vst, ZK_OK);
+    }
     zk_key *rec = NULL;
     zkt_assert_ok(zk_key_recover(&rec, sig, 65, dg, 32));
     assert_true(zk_key_public_equal(rec, key));
