@@ -12,6 +12,7 @@ import ctypes
 from typing import Any
 
 from ._lib import fn
+from .errors import check
 
 
 class SecretOut:
@@ -40,6 +41,13 @@ class SecretOut:
     def fail(self) -> None:
         self.wipe()
         self.c = None
+
+    def result(self, st: int, op: str, m: int) -> bytearray:
+        """finish(m) if st is ZK_OK; otherwise fail() (wipe), then raise check(st, op)'s error."""
+        if st:
+            self.fail()
+            check(st, op)
+        return self.finish(m)
 
 
 def wipe(buf: Any) -> None:

@@ -107,10 +107,7 @@ class Backend(Closeable):
     def random(self, n: int) -> bytearray:
         out = SecretOut(n)
         st = need("zk_backend_random")(self._h(), out.c, n)
-        if st:
-            out.fail()
-            check(st, "zk_backend_random")
-        return out.finish(n)
+        return out.result(st, "zk_backend_random", n)
 
     def attest(self, *, user_data: Optional[Bytes] = None, nonce: Optional[Bytes] = None,
                public_key: Optional[Bytes] = None) -> bytes:

@@ -79,10 +79,7 @@ def hkdf(alg: HashAlg, ikm: Bytes, length: int, *, salt: Optional[Bytes] = None,
     out = SecretOut(length)
     st = need("zk_hkdf")(int(alg), out.c, length, inbuf(salt), blen(salt), inbuf(ikm), blen(ikm),
                          inbuf(info), blen(info))
-    if st:
-        out.fail()
-        check(st, "zk_hkdf")
-    return out.finish(length)
+    return out.result(st, "zk_hkdf", length)
 
 
 def hkdf_extract(alg: HashAlg, ikm: Bytes, salt: Optional[Bytes] = None) -> bytearray:
@@ -90,20 +87,14 @@ def hkdf_extract(alg: HashAlg, ikm: Bytes, salt: Optional[Bytes] = None) -> byte
     out = SecretOut(n)
     st = need("zk_hkdf_extract")(int(alg), out.c, n, inbuf(salt), blen(salt), inbuf(ikm),
                                  blen(ikm))
-    if st:
-        out.fail()
-        check(st, "zk_hkdf_extract")
-    return out.finish(n)
+    return out.result(st, "zk_hkdf_extract", n)
 
 
 def hkdf_expand(alg: HashAlg, prk: Bytes, length: int, info: Optional[Bytes] = None) -> bytearray:
     out = SecretOut(length)
     st = need("zk_hkdf_expand")(int(alg), out.c, length, inbuf(prk), blen(prk), inbuf(info),
                                 blen(info))
-    if st:
-        out.fail()
-        check(st, "zk_hkdf_expand")
-    return out.finish(length)
+    return out.result(st, "zk_hkdf_expand", length)
 
 
 def aes_gcm_seal(key: Bytes, nonce: Bytes, plaintext: Bytes,
@@ -130,20 +121,14 @@ def aes_gcm_open(key: Bytes, nonce: Bytes, ciphertext: Bytes, tag: Bytes,
     st = need("zk_aes_gcm_open")(out.c, inbuf(key), blen(key), inbuf(nonce), blen(nonce),
                                  inbuf(aad), blen(aad), inbuf(ciphertext), n, inbuf(tag),
                                  blen(tag))
-    if st:
-        out.fail()
-        check(st, "zk_aes_gcm_open")
-    return out.finish(n)
+    return out.result(st, "zk_aes_gcm_open", n)
 
 
 def random_bytes(n: int) -> bytearray:
     """n bytes from the library's CSPRNG (OpenSSL DRBG), as a wipeable bytearray."""
     out = SecretOut(n)
     st = need("zk_random")(out.c, n)
-    if st:
-        out.fail()
-        check(st, "zk_random")
-    return out.finish(n)
+    return out.result(st, "zk_random", n)
 
 
 def ct_equal(a: Bytes, b: Bytes) -> bool:

@@ -126,19 +126,13 @@ class Context(Closeable):
         n = ctypes.c_size_t(cap)
         st = need("zk_hpke_open")(self._h(), out.c, ctypes.byref(n), inbuf(aad), blen(aad),
                                   inbuf(ciphertext), blen(ciphertext))
-        if st:
-            out.fail()
-            check(st, "zk_hpke_open")
-        return out.finish(n.value)
+        return out.result(st, "zk_hpke_open", n.value)
 
     def export(self, exporter_context: Bytes, length: int) -> bytearray:
         out = SecretOut(length)
         st = need("zk_hpke_export")(self._h(), out.c, length, inbuf(exporter_context),
                                     blen(exporter_context))
-        if st:
-            out.fail()
-            check(st, "zk_hpke_export")
-        return out.finish(length)
+        return out.result(st, "zk_hpke_export", length)
 
     @property
     def seq(self) -> int:
@@ -175,10 +169,7 @@ def open(params: Params, sk_r: Key, enc: Bytes, ciphertext: Bytes,  # noqa: A001
     st = need("zk_hpke_open_once")(out.c, ctypes.byref(n), cp.ref(), sk_r.handle, inbuf(enc),
                                    blen(enc), inbuf(aad), blen(aad), inbuf(ciphertext),
                                    blen(ciphertext))
-    if st:
-        out.fail()
-        check(st, "zk_hpke_open_once")
-    return out.finish(n.value)
+    return out.result(st, "zk_hpke_open_once", n.value)
 
 
 __all__ = ["Mode", "Aead", "Params", "Context", "derive_keypair", "seal", "open", "ENC_LEN",

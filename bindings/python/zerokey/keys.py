@@ -157,10 +157,7 @@ class Key:
         out = SecretOut(MAX_SECRET_LEN)
         n = ctypes.c_size_t(MAX_SECRET_LEN)
         st = need("zk_key_export_private")(self.handle, out.c, ctypes.byref(n))
-        if st:
-            out.fail()
-            check(st, "zk_key_export_private")
-        return out.finish(n.value)
+        return out.result(st, "zk_key_export_private", n.value)
 
     # --- signatures ---------------------------------------------------------
     def _fmt(self, fmt: Optional[SigFormat]) -> int:
@@ -209,10 +206,7 @@ class Key:
         out = SecretOut(MAX_SECRET_LEN)
         n = ctypes.c_size_t(MAX_SECRET_LEN)
         st = need("zk_ecdh")(out.c, ctypes.byref(n), self.handle, peer.handle)
-        if st:
-            out.fail()
-            check(st, "zk_ecdh")
-        return out.finish(n.value)
+        return out.result(st, "zk_ecdh", n.value)
 
     def __repr__(self) -> str:
         if self._ptr is None:

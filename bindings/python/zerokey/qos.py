@@ -62,10 +62,7 @@ class KeySet(Closeable):
         """The master seed (a secret: wipe it when done)."""
         out = SecretOut(SEED_LEN)
         st = need("zk_qos_keyset_seed")(self._h(), out.c, SEED_LEN)
-        if st:
-            out.fail()
-            check(st, "zk_qos_keyset_seed")
-        return out.finish(SEED_LEN)
+        return out.result(st, "zk_qos_keyset_seed", SEED_LEN)
 
     def sign(self, msg: Bytes) -> bytes:
         """ECDSA P-256 / SHA-256 / RFC 6979 with the sign half; raw r || s."""

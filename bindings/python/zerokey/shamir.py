@@ -7,7 +7,6 @@ from typing import Sequence
 
 from ._buf import SecretOut, wipe
 from ._lib import Bytes, blen, inbuf, need
-from .errors import check
 
 MAX_SHARES = 255
 MAX_SECRET_LEN = 4096
@@ -23,10 +22,7 @@ def split(secret: Bytes, n: int, k: int) -> list[bytearray]:
     total = n * share_len if n > 0 else 0
     out = SecretOut(max(total, 1))
     st = need("zk_shamir_split")(out.c, total, n, k, inbuf(secret), slen)
-    if st:
-        out.fail()
-        check(st, "zk_shamir_split")
-    flat = out.finish(total)
+    flat = out.result(st, "zk_shamir_split", total)
     shares = [flat[i * share_len:(i + 1) * share_len] for i in range(n)]  # bytearray slices
     wipe(flat)
     return shares
@@ -53,10 +49,7 @@ def combine(shares: Sequence[Bytes]) -> bytearray:
     st = need("zk_shamir_combine_var")(out.c, len(out.buf), ctypes.byref(written), ptrs, lens,
                                        count)
     del keep, bufs
-    if st:
-        out.fail()
-        check(st, "zk_shamir_combine_var")
-    return out.finish(written.value)
+    return out.result(st, "zk_shamir_combine_var", written.value)
 
 
 __all__ = ["split", "combine", "MAX_SHARES", "MAX_SECRET_LEN"]
