@@ -215,20 +215,19 @@ class Key:
         return f"<zerokey.Key {self.curve.name} {kind}>"
 
 
-def sig_der_to_raw(curve: Curve, der: Bytes) -> bytes:
+def _sig_convert(op: str, curve: Curve, sig: Bytes) -> bytes:
     buf = ctypes.create_string_buffer(MAX_SIG_LEN)
     n = ctypes.c_size_t(MAX_SIG_LEN)
-    check(need("zk_sig_der_to_raw")(buf, ctypes.byref(n), int(curve), inbuf(der), blen(der)),
-          "zk_sig_der_to_raw")
+    check(need(op)(buf, ctypes.byref(n), int(curve), inbuf(sig), blen(sig)), op)
     return buf.raw[: n.value]
+
+
+def sig_der_to_raw(curve: Curve, der: Bytes) -> bytes:
+    return _sig_convert("zk_sig_der_to_raw", curve, der)
 
 
 def sig_raw_to_der(curve: Curve, raw: Bytes) -> bytes:
-    buf = ctypes.create_string_buffer(MAX_SIG_LEN)
-    n = ctypes.c_size_t(MAX_SIG_LEN)
-    check(need("zk_sig_raw_to_der")(buf, ctypes.byref(n), int(curve), inbuf(raw), blen(raw)),
-          "zk_sig_raw_to_der")
-    return buf.raw[: n.value]
+    return _sig_convert("zk_sig_raw_to_der", curve, raw)
 
 
 __all__ = [
