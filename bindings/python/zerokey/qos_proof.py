@@ -111,17 +111,21 @@ class Boot(Closeable):
 
     def verify_app_proof(self, proof_json: Union[str, Bytes]) -> str:
         """Verify an app proof signed by this boot's ephemeral key; returns its payload."""
-        data = _text(proof_json)
-        out = c_void_p()
-        n = c_size_t(0)
-        check(need("zk_qos_app_proof_verify")(self._h(), ctypes.byref(out), ctypes.byref(n),
-                                              data, len(data)), "zk_qos_app_proof_verify")
-        return take_malloced(out, n.value).decode("utf-8")
+        return _app_proof("zk_qos_app_proof_verify", self, proof_json)
 
     def close(self) -> None:
         if self._ptr is not None:
             need("zk_qos_boot_free")(self._ptr)
             self._ptr = None
+
+
+def _app_proof(op: str, obj: Union[Boot, KeySet], text: Union[str, Bytes]) -> str:
+    """Run zk_qos_app_proof_create/verify(obj, &out, &n, text) and decode its JSON output."""
+    data = _text(text)
+    out = c_void_p()
+    n = c_size_t(0)
+    check(need(op)(obj._h(), ctypes.byref(out), ctypes.byref(n), data, len(data)), op)
+    return take_malloced(out, n.value).decode("utf-8")
 
 
 def _boot(out: c_void_p) -> Boot:
@@ -158,12 +162,7 @@ def verify_boot_proof_json(verifier: Verifier, proof_json: Union[str, Bytes], *,
 
 def create_app_proof(ephemeral: KeySet, payload: Union[str, Bytes]) -> str:
     """Enclave side: sign a JSON payload (with "type" and "timestampMs") as an app proof."""
-    data = _text(payload)
-    out = c_void_p()
-    n = c_size_t(0)
-    check(need("zk_qos_app_proof_create")(ephemeral._h(), ctypes.byref(out), ctypes.byref(n),
-                                          data, len(data)), "zk_qos_app_proof_create")
-    return take_malloced(out, n.value).decode("utf-8")
+    return _app_proof("zk_qos_app_proof_create", ephemeral, payload)
 
 
 __all__ = ["BootPolicy", "Boot", "verify_boot", "verify_boot_proof_json", "create_app_proof"]
