@@ -32,13 +32,6 @@ func bundleString(op string, st C.zk_status, out *C.char, n C.size_t) (string, e
 	return string(takeMalloced((*C.uint8_t)(unsafe.Pointer(out)), n, false)), nil
 }
 
-func bundleSecret(op string, st C.zk_status, out *C.uint8_t, n C.size_t) ([]byte, error) {
-	if err := check(op, st); err != nil {
-		return nil, err
-	}
-	return takeMalloced(out, n, true), nil
-}
-
 // BundleExportOpen verifies a v1 export bundle (pinned enclave key,
 // signature, organization) and opens it with the client's target key.
 func BundleExportOpen(bundle string, enclaveKey *Key, organizationID string, targetKey *Key) ([]byte, error) {
@@ -50,7 +43,7 @@ func BundleExportOpen(bundle string, enclaveKey *Key, organizationID string, tar
 	st := C.zk_bundle_export_open(&pt, &n, cb, C.size_t(len(bundle)), enclaveKey.ptr(), org, targetKey.ptr())
 	runtime.KeepAlive(enclaveKey)
 	runtime.KeepAlive(targetKey)
-	return bundleSecret("zk_bundle_export_open", st, pt, n)
+	return checkedMalloced("zk_bundle_export_open", st, pt, n, true)
 }
 
 // BundleImportSeal verifies a signed import target bundle and encrypts
@@ -77,7 +70,7 @@ func BundleCredentialOpen(bundle string, targetKey *Key) ([]byte, error) {
 	var n C.size_t
 	st := C.zk_bundle_credential_open(&pt, &n, cb, C.size_t(len(bundle)), targetKey.ptr())
 	runtime.KeepAlive(targetKey)
-	return bundleSecret("zk_bundle_credential_open", st, pt, n)
+	return checkedMalloced("zk_bundle_credential_open", st, pt, n, true)
 }
 
 // BundleCredentialSeal encrypts plaintext to target as a base58check bundle.
@@ -143,5 +136,5 @@ func BundleEncryptedOpen(bundle string, targetKey *Key) ([]byte, error) {
 	var n C.size_t
 	st := C.zk_bundle_encrypted_open(&pt, &n, cb, C.size_t(len(bundle)), targetKey.ptr())
 	runtime.KeepAlive(targetKey)
-	return bundleSecret("zk_bundle_encrypted_open", st, pt, n)
+	return checkedMalloced("zk_bundle_encrypted_open", st, pt, n, true)
 }

@@ -37,10 +37,7 @@ func COSESign1Create(key *Key, payload, kid, externalAAD []byte, tagged bool) ([
 	runtime.KeepAlive(payload)
 	runtime.KeepAlive(kid)
 	runtime.KeepAlive(externalAAD)
-	if err := check("zk_cose_sign1_create", st); err != nil {
-		return nil, err
-	}
-	return takeMalloced(out, n, false), nil
+	return checkedMalloced("zk_cose_sign1_create", st, out, n, false)
 }
 
 // COSESigStructure builds ["Signature1", protected, external_aad, payload].
@@ -52,10 +49,7 @@ func COSESigStructure(protected, payload, externalAAD []byte) ([]byte, error) {
 	runtime.KeepAlive(protected)
 	runtime.KeepAlive(payload)
 	runtime.KeepAlive(externalAAD)
-	if err := check("zk_cose_sig_structure", st); err != nil {
-		return nil, err
-	}
-	return takeMalloced(out, n, false), nil
+	return checkedMalloced("zk_cose_sig_structure", st, out, n, false)
 }
 
 // COSESign1 is a strictly parsed COSE_Sign1. Its fields are UNVERIFIED until

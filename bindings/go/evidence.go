@@ -220,10 +220,7 @@ func (r *Ruling) Bytes() ([]byte, error) {
 	var n C.size_t
 	st := C.zk_ruling_serialize(r.p, &out, &n)
 	runtime.KeepAlive(r)
-	if err := check("zk_ruling_serialize", st); err != nil {
-		return nil, err
-	}
-	return takeMalloced(out, n, false), nil
+	return checkedMalloced("zk_ruling_serialize", st, out, n, false)
 }
 
 // Digest is SHA-256 of the exact bytes.
@@ -340,10 +337,7 @@ func (n *Notarization) Bytes() ([]byte, error) {
 	var l C.size_t
 	st := C.zk_notarization_serialize(n.p, &out, &l)
 	runtime.KeepAlive(n)
-	if err := check("zk_notarization_serialize", st); err != nil {
-		return nil, err
-	}
-	return takeMalloced(out, l, false), nil
+	return checkedMalloced("zk_notarization_serialize", st, out, l, false)
 }
 
 // Digest is SHA-256 of the exact bytes.
@@ -627,10 +621,7 @@ func (r *SigResult) Bytes() ([]byte, error) {
 	var n C.size_t
 	st := C.zk_sig_result_serialize(r.p, &out, &n)
 	runtime.KeepAlive(r)
-	if err := check("zk_sig_result_serialize", st); err != nil {
-		return nil, err
-	}
-	return takeMalloced(out, n, false), nil
+	return checkedMalloced("zk_sig_result_serialize", st, out, n, false)
 }
 
 // Digest is SHA-256 of the exact bytes.

@@ -102,10 +102,7 @@ func (ks *QOSKeySet) OpenEnvelope(env []byte) ([]byte, error) {
 	st := C.zk_qos_envelope_open(ks.p, &pt, &n, inPtr(env), inLen(env))
 	runtime.KeepAlive(ks)
 	runtime.KeepAlive(env)
-	if err := check("zk_qos_envelope_open", st); err != nil {
-		return nil, err
-	}
-	return takeMalloced(pt, n, true), nil
+	return checkedMalloced("zk_qos_envelope_open", st, pt, n, true)
 }
 
 // Close wipes and frees the key set (idempotent).
@@ -161,10 +158,7 @@ func (pk *QOSPublicKey) SealEnvelope(plaintext []byte) ([]byte, error) {
 	st := C.zk_qos_envelope_seal(&out, &n, pk.p, inPtr(plaintext), inLen(plaintext))
 	runtime.KeepAlive(pk)
 	runtime.KeepAlive(plaintext)
-	if err := check("zk_qos_envelope_seal", st); err != nil {
-		return nil, err
-	}
-	return takeMalloced(out, n, false), nil
+	return checkedMalloced("zk_qos_envelope_seal", st, out, n, false)
 }
 
 // Close frees the public key (idempotent).

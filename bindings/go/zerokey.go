@@ -103,6 +103,14 @@ func takeMalloced(p *C.uint8_t, n C.size_t, secret bool) []byte {
 	return out
 }
 
+// checkedMalloced maps st to an error (nil slice) or returns takeMalloced(p, n, secret).
+func checkedMalloced(op string, st C.zk_status, p *C.uint8_t, n C.size_t, secret bool) ([]byte, error) {
+	if err := check(op, st); err != nil {
+		return nil, err
+	}
+	return takeMalloced(p, n, secret), nil
+}
+
 // cCopy copies b into C memory (for structures C keeps pointers in); release
 // with cFree, which wipes the copy first.
 func cCopy(b []byte) (*C.uint8_t, C.size_t) {
