@@ -336,6 +336,16 @@ def blen(data: Optional[Bytes]) -> int:
     return len(data)
 
 
+def utf8(text: Union[str, Bytes]) -> bytes:
+    """A str as UTF-8, or bytes-like text copied to bytes (for C string arguments)."""
+    return text.encode("utf-8") if isinstance(text, str) else bytes(text)
+
+
+def utf8_opt(text: Optional[str]) -> Optional[bytes]:
+    """A str as UTF-8; None stays None (a NULL C string)."""
+    return None if text is None else text.encode("utf-8")
+
+
 def wipe_ctypes(buf: Any) -> None:
     """Overwrite a ctypes buffer in place with zk_wipe (cannot be optimised away)."""
     n = ctypes.sizeof(buf)

@@ -12,19 +12,13 @@ from typing import Any, Callable, Optional, Union
 
 from ._buf import SecretOut
 from ._lib import Bytes, blen, inbuf, need, take_malloced
+from ._lib import utf8 as _b
+from ._lib import utf8_opt as _cstr
 from .errors import check
 from .keys import Key
 from .qos import KeySet
 
 Text = Union[str, bytes]
-
-
-def _b(text: Text) -> bytes:
-    return text.encode("utf-8") if isinstance(text, str) else bytes(text)
-
-
-def _cstr(text: Optional[str]) -> Optional[bytes]:
-    return None if text is None else text.encode("utf-8")
 
 
 def _string_out(name: str, call: Callable[[Any, Any], int]) -> str:

@@ -18,6 +18,7 @@ from typing import Any, Optional, Sequence
 
 from ._handle import Closeable
 from ._lib import Bytes, StampVerifyOptsC, blen, fn, inbuf, need, take_malloced
+from ._lib import utf8_opt as _cs
 from ._lib import _declare  # noqa: PLC2701  (declarations live next to their structs)
 from .errors import check, make_error
 from .keys import Key
@@ -33,10 +34,6 @@ def _dig(value: Optional[Bytes], what: str) -> Any:
             raise ValueError(f"{what} must be {DIGEST_LEN} bytes")
         ctypes.memmove(d, bytes(value), DIGEST_LEN)
     return d
-
-
-def _cs(text: Optional[str]) -> Optional[bytes]:
-    return None if text is None else text.encode("utf-8")
 
 
 def _txt(p: Optional[bytes]) -> str:

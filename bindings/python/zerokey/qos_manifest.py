@@ -15,6 +15,7 @@ from typing import Optional, Sequence, Union
 
 from ._handle import Closeable
 from ._lib import Bytes, _declare, blen, inbuf, need, take_malloced
+from ._lib import utf8 as _text
 from .errors import check
 from .qos import KeySet
 
@@ -74,10 +75,6 @@ _declare("zk_qos_canonical_json", c_int, _pp, _sp, c_char_p, c_size_t)
 _declare("zk_qos_pcr_commitment", c_int, c_void_p, c_void_p, c_int, c_void_p, c_size_t, c_void_p,
          c_size_t)
 _declare("zk_qos_pcr3_from_arn", c_int, c_void_p, c_char_p, c_size_t)
-
-
-def _text(v: Union[str, Bytes]) -> bytes:
-    return v.encode("utf-8") if isinstance(v, str) else bytes(v)
 
 
 class _Owned(Closeable):

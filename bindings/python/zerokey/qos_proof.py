@@ -9,6 +9,7 @@ from typing import Optional, Union
 
 from ._handle import Closeable
 from ._lib import Bytes, _declare, blen, inbuf, need, take_malloced
+from ._lib import utf8 as _text
 from .attestation import Verifier
 from .errors import check
 from .qos import KeySet
@@ -34,10 +35,6 @@ _declare("zk_qos_boot_timestamp_ms", c_uint64, c_void_p)
 _declare("zk_qos_boot_free", None, c_void_p)
 _declare("zk_qos_app_proof_verify", c_int, c_void_p, _pp, _sp, c_char_p, c_size_t)
 _declare("zk_qos_app_proof_create", c_int, c_void_p, _pp, _sp, c_char_p, c_size_t)
-
-
-def _text(v: Union[str, Bytes]) -> bytes:
-    return v.encode("utf-8") if isinstance(v, str) else bytes(v)
 
 
 class BootPolicy:

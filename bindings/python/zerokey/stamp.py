@@ -13,6 +13,7 @@ from typing import Optional, Sequence, Union
 
 from ._handle import Closeable
 from ._lib import Bytes, StampVerifyOptsC, blen, inbuf, need, take_malloced
+from ._lib import utf8 as _text
 from .errors import check
 from .keys import Key
 
@@ -40,12 +41,6 @@ class Scheme(enum.IntEnum):
 def scheme_name(scheme: Scheme) -> str:
     """Canonical scheme string ("SIGNATURE_SCHEME_TK_API_P256", ..., "WEBAUTHN")."""
     return str(need("zk_stamp_scheme_name")(int(scheme)).decode("ascii"))
-
-
-def _text(header: Union[str, Bytes]) -> bytes:
-    if isinstance(header, str):
-        return header.encode("utf-8")
-    return bytes(header)
 
 
 def create(key: Key, scheme: Scheme, body: Bytes) -> str:
