@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole libzerokey test suite (what CI runs):
 #   1. gcc build with -Wall -Wextra -Werror, cmocka suite via ctest (vector counts printed)
-#   2. exported-symbol check: only zk_* may leave libzerokey.so
+#   2. exported-symbol check: only zk_* may leave libzerokey.so; reproducible-build check
+#      (two builds of HEAD in different directories give identical .so/.a; SHA-256 printed)
 #   3. the same suite under AddressSanitizer + UndefinedBehaviorSanitizer (clang); exhaustive
 #      mutation loops use a stride (ZK_TEST_QUICK=1) there and under valgrind: the gcc run covers every byte
 #   4. valgrind memcheck of every unit test: no errors, no leaks
@@ -40,6 +41,9 @@ bad=$(nm -D --defined-only "$OUT/gcc/libzerokey.so" | awk 'NF==3 && $2 ~ /^[TDBR
 if [ -n "$bad" ]; then echo "non-zk_ symbols exported:"; echo "$bad"; exit 1; fi
 echo "exported: $(nm -D --defined-only "$OUT/gcc/libzerokey.so" | awk 'NF==3 && $2 ~ /^[TDBRVW]$/' | wc -l) symbols, all zk_*"
 readelf -d "$OUT/gcc/libzerokey.so" | grep SONAME
+
+step "2b. reproducible build (two directories, same commit)"
+bash scripts/repro-check.sh
 
 step "3. ASan + UBSan (clang)"
 cmake -S . -B "$OUT/asan" -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug -DZK_SANITIZE=ON \
