@@ -611,7 +611,8 @@ static void test_truncations_and_mutations(void **state) {
     zki_nsm_reply_clear(&ref);
   }
   zkt_report_mutations("nsm reply truncations", truncs, truncs);
-  zkt_report_mutations("nsm reply single-byte flips", muts, rejected);
+  zkt_report_mutations("nsm reply single-byte flips (unsigned: accepted flips decode differently)", muts,
+                       rejected);
   printf("  the %lu accepted flips each changed the decoded value (data bytes, lock flag, "
          "version, module_id, locked list)\n",
          muts - rejected);
