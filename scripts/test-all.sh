@@ -34,6 +34,9 @@ cmake --build "$OUT/gcc" -j"$JOBS"
 ctest --test-dir "$OUT/gcc" -j"$JOBS" --output-on-failure
 grep -h '^VECTORS ' "$OUT/gcc/Testing/Temporary/LastTest.log" | sort || true
 grep -h '^MUTATIONS ' "$OUT/gcc/Testing/Temporary/LastTest.log" | sort || true
+grep -h '^MUTATIONS ' "$OUT/gcc/Testing/Temporary/LastTest.log" | awk '
+  { for (i = 1; i <= NF; i++) { if ($i ~ /^tried=/) t += substr($i, 7); if ($i ~ /^rejected=/) r += substr($i, 10) } n++ }
+  END { printf "MUTATIONS total: %d sweeps, tried=%d rejected=%d (each suite asserts its own rule)\n", n, t, r }'
 grep -h '^SKIPPED' "$OUT/gcc/Testing/Temporary/LastTest.log" | sort -u || true
 
 step "2. exported symbols"
