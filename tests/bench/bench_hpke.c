@@ -12,12 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/core_names.h>
-#include <openssl/ec.h>
-#include <openssl/ecdh.h>
 #include <openssl/evp.h>
 #include <openssl/kdf.h>
-#include <openssl/params.h>
 
 #include "bench_util.h"
 #include "zerokey/hpke.h"
@@ -25,7 +21,7 @@
 typedef struct bctx {
   zk_key *sk_r, *pk_r;
   EVP_PKEY *raw_r;
-  EC_KEY *ec_r;
+  zkb_hpke_raw ec; /* the EC_KEY floor (bench_util) */
   EVP_KDF *kdf;
   zk_hpke_params p;
   zk_hpke_ctx *s, *r;
@@ -63,42 +59,16 @@ static int ecdh(uint8_t out[32], EVP_PKEY *priv, EVP_PKEY *peer) {
   return ok ? 0 : 1;
 }
 
-static int hkdf(EVP_KDF *kdf, uint8_t *out, size_t out_len, uint8_t ikm[32]) {
-  EVP_KDF_CTX *k = EVP_KDF_CTX_new(kdf);
-  OSSL_PARAM ps[4];
-  ps[0] = OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, (char *)"SHA256", 0);
-  ps[1] = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY, ikm, 32);
-  ps[2] = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_INFO, (char *)"turnkey_hpke", 12);
-  ps[3] = OSSL_PARAM_construct_end();
-  int ok = k != NULL && EVP_KDF_derive(k, out, out_len, ps) == 1;
-  EVP_KDF_CTX_free(k);
-  return ok ? 0 : 1;
-}
-
-static int gcm(int enc, uint8_t *out, uint8_t tag[16], const uint8_t key[44], const uint8_t *in,
-               size_t len) {
-  EVP_CIPHER_CTX *c = EVP_CIPHER_CTX_new();
-  int outl = 0;
-  int ok = c != NULL &&
-           EVP_CipherInit_ex(c, EVP_aes_256_gcm(), NULL, key, key + 32, enc) == 1 &&
-           EVP_CipherUpdate(c, out, &outl, in, (int)len) == 1 &&
-           (enc || EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_SET_TAG, 16, tag) == 1) &&
-           EVP_CipherFinal_ex(c, out + outl, &outl) == 1 &&
-           (!enc || EVP_CIPHER_CTX_ctrl(c, EVP_CTRL_GCM_GET_TAG, 16, tag) == 1);
-  EVP_CIPHER_CTX_free(c);
-  return ok ? 0 : 1;
-}
-
 /* Raw OpenSSL: keygen + ECDH (sender) + HKDF + GCM seal; ECDH (receiver) + HKDF + GCM open. */
 static int raw_once(void *arg) {
   bctx *b = arg;
   uint8_t z1[32], z2[32], k1[44], k2[44], tag[16];
   EVP_PKEY *eph = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
   int rc = eph == NULL;
-  rc = rc || ecdh(z1, eph, b->raw_r) || hkdf(b->kdf, k1, sizeof k1, z1) ||
-       gcm(1, b->ct, tag, k1, b->pt, b->len);
-  rc = rc || ecdh(z2, b->raw_r, eph) || hkdf(b->kdf, k2, sizeof k2, z2) ||
-       gcm(0, b->back, tag, k2, b->ct, b->len);
+  rc = rc || ecdh(z1, eph, b->raw_r) || zkb_hkdf_sha256(b->kdf, k1, sizeof k1, z1) ||
+       zkb_aes256_gcm(1, b->ct, tag, k1, b->pt, b->len);
+  rc = rc || ecdh(z2, b->raw_r, eph) || zkb_hkdf_sha256(b->kdf, k2, sizeof k2, z2) ||
+       zkb_aes256_gcm(0, b->back, tag, k2, b->ct, b->len);
   EVP_PKEY_free(eph);
   return rc;
 }
@@ -106,15 +76,8 @@ static int raw_once(void *arg) {
 /* The same with the low-level EC_KEY API (what lib/key.c uses): the primitive floor. */
 static int raw_eckey_once(void *arg) {
   bctx *b = arg;
-  uint8_t z1[32], z2[32], k1[44], k2[44], tag[16];
-  EC_KEY *eph = EC_KEY_new_by_curve_name(NID_X9_62_prime256v1);
-  int rc = eph == NULL || EC_KEY_generate_key(eph) != 1;
-  rc = rc || ECDH_compute_key(z1, 32, EC_KEY_get0_public_key(b->ec_r), eph, NULL) != 32 ||
-       hkdf(b->kdf, k1, sizeof k1, z1) || gcm(1, b->ct, tag, k1, b->pt, b->len);
-  rc = rc || ECDH_compute_key(z2, 32, EC_KEY_get0_public_key(eph), b->ec_r, NULL) != 32 ||
-       hkdf(b->kdf, k2, sizeof k2, z2) || gcm(0, b->back, tag, k2, b->ct, b->len);
-  EC_KEY_free(eph);
-  return rc;
+  b->ec.len = b->len;
+  return zkb_hpke_raw_seal_op(&b->ec) || zkb_hpke_raw_open_op(&b->ec);
 }
 
 int main(void) {
@@ -124,9 +87,8 @@ int main(void) {
     return 1;
   b.raw_r = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
   b.kdf = EVP_KDF_fetch(NULL, "HKDF", NULL);
-  b.ec_r = EC_KEY_new_by_curve_name(NID_X9_62_prime256v1);
-  if (b.raw_r == NULL || b.kdf == NULL || b.ec_r == NULL || EC_KEY_generate_key(b.ec_r) != 1)
-    return 1;
+  zkb_hpke_raw_setup(&b.ec);
+  if (b.raw_r == NULL || b.kdf == NULL) return 1;
   b.p.mode = ZK_HPKE_MODE_BASE;
   b.p.aead = ZK_HPKE_AEAD_AES_256_GCM;
   b.p.info = (const uint8_t *)"turnkey_hpke";
@@ -157,7 +119,7 @@ int main(void) {
   zk_key_free(b.sk_r);
   zk_key_free(b.pk_r);
   EVP_PKEY_free(b.raw_r);
-  EC_KEY_free(b.ec_r);
+  zkb_hpke_raw_free(&b.ec);
   EVP_KDF_free(b.kdf);
   return 0;
 }

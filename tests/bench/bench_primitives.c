@@ -34,11 +34,6 @@
 static const uint8_t MSG[] = "benchmark message: a typical 64-byte request body for a stamp!!";
 #define MSG_LEN (sizeof MSG - 1)
 
-static void die(const char *what) {
-  fprintf(stderr, "bench setup failed: %s\n", what);
-  exit(1);
-}
-
 /* ---- ECDSA / EdDSA through libzerokey ---- */
 
 typedef struct {
@@ -86,7 +81,7 @@ static int evp_sign_op(void *p) {
 static EVP_PKEY *evp_private(const zk_key *k) {
   uint8_t sk[ZK_MAX_SECRET_LEN];
   size_t sk_len = sizeof sk;
-  if (zk_key_export_private(k, sk, &sk_len) != ZK_OK) die("export private");
+  if (zk_key_export_private(k, sk, &sk_len) != ZK_OK) zkb_die("export private");
   EVP_PKEY *pk = NULL;
   if (zk_key_curve(k) == ZK_CURVE_ED25519) {
     pk = EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, NULL, sk, sk_len);
@@ -94,7 +89,7 @@ static EVP_PKEY *evp_private(const zk_key *k) {
     const char *group = zk_key_curve(k) == ZK_CURVE_P384 ? "secp384r1" : "prime256v1";
     uint8_t pub[ZK_MAX_PUBKEY_LEN];
     size_t pub_len = sizeof pub;
-    if (zk_key_export_public(k, ZK_PUB_UNCOMPRESSED, pub, &pub_len) != ZK_OK) die("export pub");
+    if (zk_key_export_public(k, ZK_PUB_UNCOMPRESSED, pub, &pub_len) != ZK_OK) zkb_die("export pub");
     EVP_PKEY_CTX *pc = EVP_PKEY_CTX_new_from_name(NULL, "EC", NULL);
     OSSL_PARAM_BLD *bld = OSSL_PARAM_BLD_new();
     BIGNUM *d = BN_secure_new();
@@ -115,17 +110,7 @@ static EVP_PKEY *evp_private(const zk_key *k) {
     EVP_PKEY_CTX_free(pc);
   }
   zk_wipe(sk, sizeof sk);
-  if (pk == NULL) die("EVP private key");
-  return pk;
-}
-
-static EVP_PKEY *evp_public(const zk_key *k) {
-  uint8_t der[ZK_MAX_PUBKEY_LEN];
-  size_t der_len = sizeof der;
-  if (zk_key_export_public(k, ZK_PUB_SPKI_DER, der, &der_len) != ZK_OK) die("export spki");
-  const unsigned char *p = der;
-  EVP_PKEY *pk = d2i_PUBKEY(NULL, &p, (long)der_len);
-  if (pk == NULL) die("d2i_PUBKEY");
+  if (pk == NULL) zkb_die("EVP private key");
   return pk;
 }
 
@@ -135,12 +120,12 @@ static void bench_openssl_curve(zk_curve curve, const char *name, const EVP_MD *
   memset(&c, 0, sizeof c);
   c.fmt = fmt;
   c.md = md;
-  if (zk_key_generate(&c.key, curve) != ZK_OK) die("generate");
+  if (zk_key_generate(&c.key, curve) != ZK_OK) zkb_die("generate");
   c.sig_len = sizeof c.sig;
-  if (zk_key_sign(c.key, fmt, c.sig, &c.sig_len, MSG, MSG_LEN) != ZK_OK) die("sign");
+  if (zk_key_sign(c.key, fmt, c.sig, &c.sig_len, MSG, MSG_LEN) != ZK_OK) zkb_die("sign");
   char l1[96], l2[96];
   /* verify */
-  c.pkey = evp_public(c.key);
+  c.pkey = zkb_evp_public(c.key);
   snprintf(l1, sizeof l1, "zk_key_verify %s", name);
   snprintf(l2, sizeof l2, "EVP_DigestVerify %s", name);
   double a = zkb_rate(l1, zk_verify_op, &c, SECONDS);
@@ -194,9 +179,9 @@ static void bench_secp256k1(void) {
   sig_ctx z;
   memset(&z, 0, sizeof z);
   z.fmt = ZK_SIG_DER;
-  if (zk_key_generate(&z.key, ZK_CURVE_SECP256K1) != ZK_OK) die("generate k1");
+  if (zk_key_generate(&z.key, ZK_CURVE_SECP256K1) != ZK_OK) zkb_die("generate k1");
   z.sig_len = sizeof z.sig;
-  if (zk_key_sign(z.key, ZK_SIG_DER, z.sig, &z.sig_len, MSG, MSG_LEN) != ZK_OK) die("sign k1");
+  if (zk_key_sign(z.key, ZK_SIG_DER, z.sig, &z.sig_len, MSG, MSG_LEN) != ZK_OK) zkb_die("sign k1");
   k1_ctx r;
   memset(&r, 0, sizeof r);
   r.ctx = secp256k1_context_create(SECP256K1_CONTEXT_NONE);
@@ -206,7 +191,7 @@ static void bench_secp256k1(void) {
   if (r.ctx == NULL || zk_key_export_private(z.key, r.sk, &sk_len) != ZK_OK ||
       zk_key_export_public(z.key, ZK_PUB_UNCOMPRESSED, pub, &pub_len) != ZK_OK ||
       secp256k1_ec_pubkey_parse(r.ctx, &r.pub, pub, pub_len) != 1)
-    die("k1 raw setup");
+    zkb_die("k1 raw setup");
   memcpy(r.der, z.sig, z.sig_len);
   r.der_len = z.sig_len;
   double a = zkb_rate("zk_key_verify secp256k1 DER", zk_verify_op, &z, SECONDS);
@@ -225,10 +210,11 @@ static void bench_ed25519(void) {
   memset(&c, 0, sizeof c);
   c.fmt = ZK_SIG_EDDSA;
   c.md = NULL;
-  if (zk_key_generate(&c.key, ZK_CURVE_ED25519) != ZK_OK) die("generate ed");
+  if (zk_key_generate(&c.key, ZK_CURVE_ED25519) != ZK_OK) zkb_die("generate ed");
   c.sig_len = sizeof c.sig;
-  if (zk_key_sign(c.key, ZK_SIG_EDDSA, c.sig, &c.sig_len, MSG, MSG_LEN) != ZK_OK) die("sign ed");
-  c.pkey = evp_public(c.key);
+  if (zk_key_sign(c.key, ZK_SIG_EDDSA, c.sig, &c.sig_len, MSG, MSG_LEN) != ZK_OK)
+    zkb_die("sign ed");
+  c.pkey = zkb_evp_public(c.key);
   double a = zkb_rate("zk_key_verify Ed25519", zk_verify_op, &c, SECONDS);
   double b = zkb_rate("EVP_DigestVerify Ed25519", evp_verify_op, &c, SECONDS);
   zkb_report_ratio("zk_key_verify Ed25519", a, "EVP_DigestVerify Ed25519", b);
@@ -244,8 +230,8 @@ typedef struct {
 
 static int zk_gcm_op(void *p) {
   gcm_ctx *c = p;
-  return zk_aes_gcm_seal(c->ct, c->tag, 16, c->key, 32, c->nonce, 12, c->aad, sizeof c->aad,
-                         c->pt, sizeof c->pt) == ZK_OK
+  return zk_aes_gcm_seal(c->ct, c->tag, 16, c->key, 32, c->nonce, 12, c->aad, sizeof c->aad, c->pt,
+                         sizeof c->pt) == ZK_OK
              ? 0
              : 1;
 }
@@ -253,7 +239,8 @@ static int zk_gcm_op(void *p) {
 static int evp_gcm_op(void *p) {
   gcm_ctx *c = p;
   EVP_CIPHER_CTX *x = EVP_CIPHER_CTX_new();
-  int n = 0, ok = x != NULL && EVP_EncryptInit_ex2(x, EVP_aes_256_gcm(), c->key, c->nonce, NULL) == 1 &&
+  int n = 0, ok = x != NULL &&
+                  EVP_EncryptInit_ex2(x, EVP_aes_256_gcm(), c->key, c->nonce, NULL) == 1 &&
                   EVP_EncryptUpdate(x, NULL, &n, c->aad, (int)sizeof c->aad) == 1 &&
                   EVP_EncryptUpdate(x, c->ct, &n, c->pt, (int)sizeof c->pt) == 1 &&
                   EVP_EncryptFinal_ex(x, c->ct + n, &n) == 1 &&
@@ -290,7 +277,8 @@ static int evp_hkdf_op(void *p) {
   EVP_KDF *kdf = EVP_KDF_fetch(NULL, "HKDF", NULL);
   EVP_KDF_CTX *x = kdf ? EVP_KDF_CTX_new(kdf) : NULL;
   OSSL_PARAM params[5];
-  params[0] = OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, (char *)(uintptr_t)"SHA256", 0);
+  params[0] =
+      OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, (char *)(uintptr_t) "SHA256", 0);
   params[1] = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY, c->ikm, sizeof c->ikm);
   params[2] = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SALT, c->salt, sizeof c->salt);
   params[3] = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_INFO, c->info, sizeof c->info);
@@ -310,7 +298,8 @@ static void bench_hkdf(void) {
 }
 
 int main(void) {
-  printf("libzerokey %s primitives benchmark (%s)\n", zk_version(), OpenSSL_version(OPENSSL_VERSION));
+  printf("libzerokey %s primitives benchmark (%s)\n", zk_version(),
+         OpenSSL_version(OPENSSL_VERSION));
   bench_openssl_curve(ZK_CURVE_P256, "P-256 DER", EVP_sha256(), ZK_SIG_DER);
   bench_openssl_curve(ZK_CURVE_P384, "P-384 DER", EVP_sha384(), ZK_SIG_DER);
   bench_secp256k1();
