@@ -5,7 +5,8 @@
  * run: one P-256 key generation + two ECDH + HKDF (one derive per side) +
  * AES-256-GCM encrypt and decrypt, once through the EVP provider API and once
  * through the low-level EC_KEY API that lib/key.c uses (the ratio against the
- * latter is the honest one). Also the context-only seal + open (no KEM).
+ * latter is the honest one; it also encodes and decodes the ephemeral point, as
+ * HPKE must: zkb_hpke_raw_* in bench_util). Also the context-only seal + open (no KEM).
  * Prints rates and ratios; never asserts on time.
  */
 #include <stdio.h>
