@@ -11,6 +11,7 @@
 #include <openssl/core_names.h>
 #include <openssl/ec.h>
 #include <openssl/ecdsa.h>
+#include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/obj_mac.h>
@@ -767,8 +768,21 @@ static zk_status ec_sign_rfc6979(const zk_key *key, uint8_t *rs, const uint8_t *
       if (BN_nnmod(r, rx, q, bctx) != 1) goto done;
       if (!BN_is_zero(r)) {
         if (BN_mod_inverse(kinv, k, q, bctx) == NULL) goto done;
+        ERR_set_mark();
         sig = ECDSA_do_sign_ex(digest, (int)dlen, kinv, r, (EC_KEY *)key->ec);
-        if (sig != NULL) break;
+        if (sig != NULL) {
+          ERR_pop_to_mark();
+          break;
+        }
+        /* Only s == 0 (EC_R_NEED_NEW_SETUP_VALUES) moves on to the next candidate k (RFC 6979
+         * 3.2 h.3). Any other failure (e.g. out of memory) must fail the call: going on would
+         * return ZK_OK with a signature that is not the deterministic one. */
+        unsigned long e = ERR_peek_last_error();
+        if (ERR_GET_LIB(e) != ERR_LIB_EC || ERR_GET_REASON(e) != EC_R_NEED_NEW_SETUP_VALUES) {
+          ERR_clear_last_mark();
+          goto done;
+        }
+        ERR_pop_to_mark();
       }
     }
     /* K = HMAC_K(V || 0x00); V = HMAC_K(V) */
