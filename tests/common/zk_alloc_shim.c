@@ -115,8 +115,14 @@ static void table_remove_at(size_t i) {
   atomic_store_explicit(&g_entries, g_live, memory_order_relaxed);
 }
 
-/* Counts one attempt; returns 1 if it must fail. */
-static int attempt(void) {
+static atomic_uintptr_t g_exempt_lo, g_exempt_hi;
+
+/* Counts one attempt made from caller; returns 1 if it must fail. */
+static int attempt(const void *caller) {
+  uintptr_t c = (uintptr_t)caller;
+  if (c >= atomic_load_explicit(&g_exempt_lo, memory_order_relaxed) &&
+      c < atomic_load_explicit(&g_exempt_hi, memory_order_relaxed))
+    return 0;
   atomic_fetch_add_explicit(&g_count, 1, memory_order_relaxed);
   if (!(atomic_load_explicit(&g_mode, memory_order_relaxed) & MODE_ARMED)) return 0;
   int fail = 0;
@@ -149,7 +155,7 @@ static void forget(void *p) {
 }
 
 SHIM_API void *malloc(size_t size) {
-  if (attempt()) {
+  if (attempt(__builtin_return_address(0))) {
     errno = ENOMEM;
     return NULL;
   }
@@ -157,7 +163,7 @@ SHIM_API void *malloc(size_t size) {
 }
 
 SHIM_API void *calloc(size_t nmemb, size_t size) {
-  if (attempt()) {
+  if (attempt(__builtin_return_address(0))) {
     errno = ENOMEM;
     return NULL;
   }
@@ -171,12 +177,18 @@ SHIM_API void free(void *ptr) {
 }
 
 SHIM_API void *realloc(void *ptr, size_t size) {
-  if (ptr == NULL) return malloc(size);
+  if (ptr == NULL) {
+    if (attempt(__builtin_return_address(0))) {
+      errno = ENOMEM;
+      return NULL;
+    }
+    return record(__libc_malloc(size), size);
+  }
   if (size == 0) { /* glibc frees the block and returns NULL */
     free(ptr);
     return NULL;
   }
-  if (size > malloc_usable_size(ptr) && attempt()) {
+  if (size > malloc_usable_size(ptr) && attempt(__builtin_return_address(0))) {
     errno = ENOMEM;
     return NULL; /* the old block stays valid and recorded */
   }
@@ -205,7 +217,7 @@ static int bad_alignment(size_t alignment) {
 
 SHIM_API int posix_memalign(void **memptr, size_t alignment, size_t size) {
   if (bad_alignment(alignment) || alignment % sizeof(void *) != 0) return EINVAL;
-  if (attempt()) return ENOMEM;
+  if (attempt(__builtin_return_address(0))) return ENOMEM;
   void *p = __libc_memalign(alignment, size);
   if (p == NULL) return ENOMEM;
   *memptr = record(p, size);
@@ -217,7 +229,7 @@ SHIM_API void *aligned_alloc(size_t alignment, size_t size) {
     errno = EINVAL;
     return NULL;
   }
-  if (attempt()) {
+  if (attempt(__builtin_return_address(0))) {
     errno = ENOMEM;
     return NULL;
   }
@@ -225,7 +237,7 @@ SHIM_API void *aligned_alloc(size_t alignment, size_t size) {
 }
 
 SHIM_API void *memalign(size_t alignment, size_t size) {
-  if (attempt()) {
+  if (attempt(__builtin_return_address(0))) {
     errno = ENOMEM;
     return NULL;
   }
@@ -233,7 +245,7 @@ SHIM_API void *memalign(size_t alignment, size_t size) {
 }
 
 SHIM_API void *valloc(size_t size) {
-  if (attempt()) {
+  if (attempt(__builtin_return_address(0))) {
     errno = ENOMEM;
     return NULL;
   }
@@ -241,7 +253,7 @@ SHIM_API void *valloc(size_t size) {
 }
 
 SHIM_API void *pvalloc(size_t size) {
-  if (attempt()) {
+  if (attempt(__builtin_return_address(0))) {
     errno = ENOMEM;
     return NULL;
   }
@@ -319,4 +331,25 @@ int zk_shim_overflowed(void) {
   int v = g_overflow;
   unlock();
   return v;
+}
+
+void zk_shim_exempt_callers(const void *lo, const void *hi) {
+  atomic_store_explicit(&g_exempt_hi, 0, memory_order_relaxed);
+  atomic_store_explicit(&g_exempt_lo, (uintptr_t)lo, memory_order_relaxed);
+  atomic_store_explicit(&g_exempt_hi, (uintptr_t)hi, memory_order_relaxed);
+}
+
+size_t zk_shim_live_list(void **ptrs, size_t *sizes, size_t cap) {
+  size_t n = 0;
+  lock();
+  for (size_t i = 0; i < ZK_SHIM_TABLE_SLOTS; i++) {
+    if (g_table[i].ptr == 0) continue;
+    if (n < cap) {
+      ptrs[n] = (void *)g_table[i].ptr;
+      sizes[n] = g_table[i].size;
+    }
+    n++;
+  }
+  unlock();
+  return n;
 }

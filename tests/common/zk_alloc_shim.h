@@ -73,6 +73,15 @@ int zk_shim_failed(void);
  * (live figures are then an underestimate), else 0. */
 int zk_shim_overflowed(void);
 
+/* Exempt allocation attempts whose immediate caller (the return address of the malloc-family
+ * call) lies in [lo, hi): they are neither counted nor failed (they are still recorded while
+ * tracking). For third-party code known to mishandle allocation failure, so that failure
+ * injection can go on past it. lo == hi removes the exemption; zk_shim_reset keeps it. */
+void zk_shim_exempt_callers(const void *lo, const void *hi);
+
+/* Debugging: copy up to cap recorded live pointers and their sizes; returns how many are live. */
+size_t zk_shim_live_list(void **ptrs, size_t *sizes, size_t cap);
+
 #ifdef __cplusplus
 }
 #endif
