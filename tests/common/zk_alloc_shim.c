@@ -115,7 +115,18 @@ static void table_remove_at(size_t i) {
   atomic_store_explicit(&g_entries, g_live, memory_order_relaxed);
 }
 
-static atomic_uintptr_t g_exempt_lo, g_exempt_hi;
+static atomic_uintptr_t g_exempt_lo, g_exempt_hi, g_exempt_re_lo, g_exempt_re_hi;
+
+static int exempt_realloc(const void *caller) {
+  uintptr_t c = (uintptr_t)caller;
+  return c >= atomic_load_explicit(&g_exempt_re_lo, memory_order_relaxed) &&
+         c < atomic_load_explicit(&g_exempt_re_hi, memory_order_relaxed);
+}
+
+/* Called when the injected failure fires: a place for a debugger breakpoint. */
+__attribute__((noinline)) static void shim_failure_fired(void) {
+  __asm__ volatile("");
+}
 
 /* Counts one attempt made from caller; returns 1 if it must fail. */
 static int attempt(const void *caller) {
@@ -134,6 +145,7 @@ static int attempt(const void *caller) {
     atomic_store_explicit(&g_failed, 1, memory_order_relaxed);
   }
   unlock();
+  if (fail) shim_failure_fired();
   return fail;
 }
 
@@ -178,7 +190,7 @@ SHIM_API void free(void *ptr) {
 
 SHIM_API void *realloc(void *ptr, size_t size) {
   if (ptr == NULL) {
-    if (attempt(__builtin_return_address(0))) {
+    if (!exempt_realloc(__builtin_return_address(0)) && attempt(__builtin_return_address(0))) {
       errno = ENOMEM;
       return NULL;
     }
@@ -188,7 +200,8 @@ SHIM_API void *realloc(void *ptr, size_t size) {
     free(ptr);
     return NULL;
   }
-  if (size > malloc_usable_size(ptr) && attempt(__builtin_return_address(0))) {
+  if (size > malloc_usable_size(ptr) && !exempt_realloc(__builtin_return_address(0)) &&
+      attempt(__builtin_return_address(0))) {
     errno = ENOMEM;
     return NULL; /* the old block stays valid and recorded */
   }
@@ -352,4 +365,10 @@ size_t zk_shim_live_list(void **ptrs, size_t *sizes, size_t cap) {
   }
   unlock();
   return n;
+}
+
+void zk_shim_exempt_realloc_callers(const void *lo, const void *hi) {
+  atomic_store_explicit(&g_exempt_re_hi, 0, memory_order_relaxed);
+  atomic_store_explicit(&g_exempt_re_lo, (uintptr_t)lo, memory_order_relaxed);
+  atomic_store_explicit(&g_exempt_re_hi, (uintptr_t)hi, memory_order_relaxed);
 }

@@ -56,7 +56,7 @@ void zk_shim_track(int on);
 void zk_shim_fail_at(unsigned long n);
 
 /* Allocation attempts since the last zk_shim_reset() (counted whether or not tracking is on,
- * including the attempt made to fail). */
+ * including the attempt made to fail; exempt callers, see below, are not counted). */
 unsigned long zk_shim_count(void);
 
 /* Recorded allocations not yet freed, and their requested bytes. */
@@ -78,6 +78,8 @@ int zk_shim_overflowed(void);
  * tracking). For third-party code known to mishandle allocation failure, so that failure
  * injection can go on past it. lo == hi removes the exemption; zk_shim_reset keeps it. */
 void zk_shim_exempt_callers(const void *lo, const void *hi);
+/* Same, for realloc calls only (growth of existing blocks). */
+void zk_shim_exempt_realloc_callers(const void *lo, const void *hi);
 
 /* Debugging: copy up to cap recorded live pointers and their sizes; returns how many are live. */
 size_t zk_shim_live_list(void **ptrs, size_t *sizes, size_t cap);

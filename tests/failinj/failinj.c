@@ -157,9 +157,9 @@ static fi_stats fi_run(const char *name, fi_fn fn, void *ctx, int quiet) {
   zk_shim_track(1);
   memset(&o, 0, sizeof o);
   zk_status st = fn(ctx, &o);
+  s.calls = zk_shim_count(); /* before openssl_quiesce, whose allocations are not the call's */
   openssl_quiesce();
   zk_shim_track(0);
-  s.calls = zk_shim_count();
   if (st != ZK_OK || o.h != ref.h || zk_shim_live() != 0) {
     printf("FAILINJ %s: baseline call: %s, %zu allocation(s) live afterwards\n", name,
            zk_status_name(st), zk_shim_live());
@@ -932,8 +932,8 @@ static zk_status a_shamir(void *ctx, fi_out *o) {
 static zk_status a_qos_keys(void *ctx, fi_out *o) {
   (void)ctx;
   zk_qos_keyset *ks = SENT;
-  zk_status st = zk_qos_keyset_from_hex(
-      &ks, "0x5f5e5d5c5b5a595857565554535251504f4e4d4c4b4a494847464544434241\n", 67);
+  static const char hex[] = "0x5f5e5d5c5b5a595857565554535251504f4e4d4c4b4a49484746454443424140\n";
+  zk_status st = zk_qos_keyset_from_hex(&ks, hex, sizeof hex - 1);
   CLOSED_PTR(o, st, &ks, zk_qos_keyset_free);
   if (st == ZK_OK) h_bytes(o, zk_qos_keyset_public(ks), 130);
   zk_qos_keyset_free(ks);
@@ -1596,33 +1596,56 @@ static int setup_vectors(void) {
   return missing;
 }
 
-/* jansson 2.14 mishandles allocation failure inside its lexer (lex_save ignores a failed
- * strbuffer_append_byte: assert or heap overflow, jansson issue #362): allocations made by
- * libjansson itself are exempt from injection unless FAILINJ_JANSSON=1. */
-static int find_jansson(struct dl_phdr_info *info, size_t size, void *data) {
+/* Address range of a loaded library whose path contains `name` (r[0], r[1]). */
+typedef struct lib_range {
+  const char *name;
+  uintptr_t lo, hi;
+} lib_range;
+
+static int find_lib(struct dl_phdr_info *info, size_t size, void *data) {
   (void)size;
-  if (info->dlpi_name == NULL || strstr(info->dlpi_name, "libjansson") == NULL) return 0;
-  uintptr_t lo = UINTPTR_MAX, hi = 0;
+  lib_range *r = data;
+  if (info->dlpi_name == NULL || strstr(info->dlpi_name, r->name) == NULL) return 0;
+  r->lo = UINTPTR_MAX;
+  r->hi = 0;
   for (int i = 0; i < info->dlpi_phnum; i++) {
     const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
     if (ph->p_type != PT_LOAD) continue;
     uintptr_t a = info->dlpi_addr + ph->p_vaddr;
-    if (a < lo) lo = a;
-    if (a + ph->p_memsz > hi) hi = a + ph->p_memsz;
+    if (a < r->lo) r->lo = a;
+    if (a + ph->p_memsz > r->hi) r->hi = a + ph->p_memsz;
   }
-  uintptr_t *r = data;
-  r[0] = lo;
-  r[1] = hi;
   return 1;
 }
 
-static int exempt_jansson(void) {
+static int lib_range_of(lib_range *r) {
+  return dl_iterate_phdr(find_lib, r) != 0 && r->hi > r->lo;
+}
+
+/* Third-party code that is not memory-safe under allocation failure (docs/failure-injection.md):
+ *  - jansson 2.14: lex_save ignores a failed strbuffer_append_byte, so the lexer's saved text
+ *    loses a byte: assert(0) in lex_scan_string or a heap overflow (jansson issue #362, fix
+ *    proposed in PR #747). Every allocation made by libjansson is exempt (FAILINJ_JANSSON=1
+ *    injects them anyway).
+ *  - libcbor 0.8: the builder ignores a failed _cbor_map_add_key / cbor_array_push when an
+ *    indefinite-length map or array grows (fixed in libcbor 0.10, PR #224): the next value is
+ *    written out of bounds. libcbor's realloc calls (only used to grow indefinite items and
+ *    string chunks) are exempt (FAILINJ_LIBCBOR=1 injects them anyway). */
+static int exempt_third_party(void) {
+  int n = 0;
   const char *e = getenv("FAILINJ_JANSSON");
-  if (e != NULL && strcmp(e, "1") == 0) return 0;
-  uintptr_t r[2] = {0, 0};
-  if (dl_iterate_phdr(find_jansson, r) == 0 || r[1] <= r[0]) return 0;
-  zk_shim_exempt_callers((const void *)r[0], (const void *)r[1]);
-  return 1;
+  lib_range j = {"libjansson", 0, 0};
+  if ((e == NULL || strcmp(e, "1") != 0) && lib_range_of(&j)) {
+    zk_shim_exempt_callers((const void *)j.lo, (const void *)j.hi);
+    n |= 1;
+  }
+  e = getenv("FAILINJ_LIBCBOR");
+  lib_range c = {"libcbor", 0, 0};
+  if ((e == NULL || strcmp(e, "1") != 0) && lib_range_of(&c)) {
+    zk_shim_exempt_realloc_callers((const void *)c.lo, (const void *)c.hi);
+    n |= 2;
+  }
+  return n;
 }
 
 int main(void) {
@@ -1638,7 +1661,9 @@ int main(void) {
   setup_mock_and_qos();
   setup_eif();
   int missing = setup_vectors();
-  printf("FAILINJ-CONFIG jansson_exempt=%d stride=%lu\n", exempt_jansson(), g_stride);
+  int ex = exempt_third_party();
+  printf("FAILINJ-CONFIG jansson_exempt=%d libcbor_realloc_exempt=%d stride=%lu\n", ex & 1,
+         (ex >> 1) & 1, g_stride);
 
   static const struct {
     const char *name;
