@@ -621,6 +621,22 @@ static zk_status a_key_verify(void *ctx, fi_out *o) {
   return st;
 }
 
+/* Regression for the RFC 6979 fallback: a failed ECDSA_do_sign_ex must not move on to the next
+ * nonce candidate (ZK_OK with a different signature is reported as ok_diff). */
+static zk_status a_key_sign(void *ctx, fi_out *o) {
+  (void)ctx;
+  static const uint8_t msg[] = "deterministic";
+  zk_key *keys[2] = {W.p256, W.p384};
+  zk_status st = ZK_OK;
+  for (int i = 0; i < 2 && st == ZK_OK; i++) {
+    uint8_t sig[ZK_MAX_SIG_LEN];
+    size_t n = sizeof sig;
+    st = zk_key_sign(keys[i], ZK_SIG_RAW, sig, &n, msg, sizeof msg);
+    if (st == ZK_OK) h_bytes(o, sig, n);
+  }
+  return st;
+}
+
 /* ------------------------------------------------------------------ areas: stamps, evidence */
 
 static zk_status a_stamp(void *ctx, fi_out *o) {
@@ -1679,6 +1695,7 @@ int main(void) {
       {"cose_sign1_nitro", a_cose_nitro, 0},
       {"key_import", a_key_import, 0},
       {"key_verify", a_key_verify, 0},
+      {"key_sign_rfc6979", a_key_sign, 0},
       {"stamp", a_stamp, 0},
       {"stamp_webauthn", a_stamp_webauthn, 0},
       {"ruling", a_ruling, 0},
