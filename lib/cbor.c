@@ -673,6 +673,72 @@ zk_status zki_cbor_item_len(size_t *item_len, const uint8_t *buf, size_t len,
   return ZK_OK;
 }
 
+/*
+ * libcbor 0.8's builder ignores a failed _cbor_map_add_key / cbor_array_push while an
+ * indefinite-length map or array grows (fixed in libcbor 0.10, PR #224): after a failed realloc
+ * the next value is written out of bounds. cbor_load is therefore given a copy in which every
+ * indefinite array and map has the definite head of its element count (and no break byte); such
+ * containers are allocated once, up front, and a failed allocation is reported as
+ * CBOR_ERR_MEMERROR. Items keep their pre-order (break bytes are not items), so the offsets table
+ * still applies. Input: one item that scan() accepted (well formed, depth <= 64).
+ */
+static size_t arg_extra(uint8_t ai) { return ai < 24 || ai == 31 ? 0 : (size_t)1 << (ai - 24); }
+
+static zk_status put_head(outbuf *o, unsigned major, uint64_t n) {
+  uint8_t h[9];
+  size_t hl = major == 4 ? cbor_encode_array_start((size_t)n, h, sizeof h)
+                         : cbor_encode_map_start((size_t)n, h, sizeof h);
+  return hl == 0 ? ZK_ERR_INTERNAL : ob_put(o, h, hl);
+}
+
+static zk_status copy_definite(outbuf *o, const uint8_t *in, size_t *pos) {
+  uint8_t ib = in[*pos];
+  unsigned major = ib >> 5, ai = ib & 0x1fu;
+  size_t hl = 1 + arg_extra((uint8_t)ai);
+  uint64_t arg = 0;
+  for (size_t i = 1; i < hl; i++) arg = arg << 8 | in[*pos + i];
+  if (ai < 24) arg = ai;
+  if ((major == 4 || major == 5) && ai == 31) {
+    size_t p = *pos + 1;
+    outbuf sub = {0};
+    uint64_t n = 0;
+    zk_status st = ZK_OK;
+    while (st == ZK_OK && in[p] != 0xff) {
+      st = copy_definite(&sub, in, &p);
+      if (st == ZK_OK && major == 5) st = copy_definite(&sub, in, &p);
+      n++;
+    }
+    if (st == ZK_OK) st = put_head(o, major, n);
+    if (st == ZK_OK) st = ob_put(o, sub.p, sub.len);
+    free(sub.p);
+    *pos = p + 1;
+    return st;
+  }
+  ZKI_TRY(ob_put(o, in + *pos, hl));
+  *pos += hl;
+  switch (major) {
+    case 2:
+    case 3:
+      if (ai == 31) { /* indefinite string: definite chunks up to the break */
+        while (in[*pos] != 0xff) ZKI_TRY(copy_definite(o, in, pos));
+        ZKI_TRY(ob_put(o, in + *pos, 1));
+        (*pos)++;
+        return ZK_OK;
+      }
+      ZKI_TRY(ob_put(o, in + *pos, (size_t)arg));
+      *pos += (size_t)arg;
+      return ZK_OK;
+    case 4:
+    case 5:
+      for (uint64_t i = 0; i < (major == 5 ? 2 * arg : arg); i++) ZKI_TRY(copy_definite(o, in, pos));
+      return ZK_OK;
+    case 6:
+      return copy_definite(o, in, pos);
+    default: /* integers, simple values, floats: the head is the whole item */
+      return ZK_OK;
+  }
+}
+
 zk_status zki_cbor_decode(cbor_item_t **out, const uint8_t *buf, size_t len,
                           const zki_cbor_limits *lim, size_t *err_off) {
   scan_state s;
@@ -721,9 +787,29 @@ zk_status zki_cbor_decode(cbor_item_t **out, const uint8_t *buf, size_t len,
     load_len = len + n_short;
   }
 
+  uint8_t *definite = NULL;
+  size_t n_indef = 0;
+  for (size_t i = 0; i < s.n_items; i++)
+    if (buf[s.offsets[i]] == 0x9f || buf[s.offsets[i]] == 0xbf) n_indef++;
+  if (n_indef != 0) {
+    outbuf d = {0};
+    size_t pos = 0;
+    st = copy_definite(&d, load_buf, &pos);
+    if (st != ZK_OK || pos != load_len) {
+      free(d.p);
+      free(widened);
+      free(s.offsets);
+      return st != ZK_OK ? st : ZK_ERR_INTERNAL;
+    }
+    definite = d.p;
+    load_buf = definite;
+    load_len = d.len;
+  }
+
   struct cbor_load_result res;
   cbor_item_t *item = cbor_load(load_buf, load_len, &res);
   free(widened);
+  free(definite);
   if (item == NULL || res.error.code != CBOR_ERR_NONE || res.read != load_len) {
     /* Unreachable after a successful scan except on allocation failure. */
     st = (res.error.code == CBOR_ERR_MEMERROR) ? ZK_ERR_NOMEM : ZK_ERR_PARSE;
