@@ -363,6 +363,8 @@ typedef struct world {
   size_t mock_root_len;
   uint8_t *mock_doc;
   size_t mock_doc_len;
+  uint8_t *indef_payload; /* payload map of a ZK_MOCK_INDEFINITE_PAYLOAD document */
+  size_t indef_payload_len;
   uint64_t mock_at;
   zk_att_verifier *mock_v; /* cache disabled: no state kept between calls */
   /* COSE */
@@ -514,18 +516,24 @@ static zk_status a_cbor(void *ctx, fi_out *o) {
   lim.allow_indefinite = true;
   lim.allowed_tags = tags;
   lim.n_allowed_tags = 1;
-  cbor_item_t *it = SENT;
-  size_t off = 0;
-  zk_status st = zki_cbor_decode(&it, W.mock_doc, W.mock_doc_len, &lim, &off);
-  CLOSED_PTR(o, st, &it, cbor_free_);
-  if (st == ZK_OK) {
-    uint8_t *enc = NULL;
-    size_t n = 0;
-    st = zki_cbor_encode(&enc, &n, it);
-    CLOSED_PTR(o, st, &enc, free);
-    if (st == ZK_OK) h_bytes(o, enc, n);
-    free(enc);
-    cbor_decref(&it);
+  /* the COSE envelope, then an indefinite-length payload map as NSMs send since 2025 */
+  const uint8_t *in[2] = {W.mock_doc, W.indef_payload};
+  const size_t in_len[2] = {W.mock_doc_len, W.indef_payload_len};
+  zk_status st = ZK_OK;
+  for (int i = 0; i < 2 && st == ZK_OK; i++) {
+    cbor_item_t *it = SENT;
+    size_t off = 0;
+    st = zki_cbor_decode(&it, in[i], in_len[i], &lim, &off);
+    CLOSED_PTR(o, st, &it, cbor_free_);
+    if (st == ZK_OK) {
+      uint8_t *enc = NULL;
+      size_t n = 0;
+      st = zki_cbor_encode(&enc, &n, it);
+      CLOSED_PTR(o, st, &enc, free);
+      if (st == ZK_OK) h_bytes(o, enc, n);
+      free(enc);
+      cbor_decref(&it);
+    }
   }
   return st;
 }
@@ -1427,6 +1435,22 @@ static void setup_mock_and_qos(void) {
   SETUP(zk_backend_attest(W.mock, &W.mock_doc, &W.mock_doc_len, ud, sizeof ud, nonce, sizeof nonce,
                           pk, sizeof pk));
 
+  bo.mock_flags = ZK_MOCK_INDEFINITE_PAYLOAD;
+  zk_backend *indef = NULL;
+  uint8_t *idoc = NULL;
+  size_t idoc_len = 0;
+  SETUP(zk_backend_open(&indef, "mock", &bo));
+  SETUP(zk_backend_attest(indef, &idoc, &idoc_len, ud, sizeof ud, NULL, 0, NULL, 0));
+  zk_cose_sign1 *im = NULL;
+  SETUP(zk_cose_sign1_parse(&im, idoc, idoc_len, NULL));
+  const uint8_t *ip = zk_cose_sign1_payload(im, &W.indef_payload_len);
+  W.indef_payload = malloc(W.indef_payload_len);
+  if (W.indef_payload == NULL || ip[0] != 0xbf) exit(1);
+  memcpy(W.indef_payload, ip, W.indef_payload_len);
+  zk_cose_sign1_free(im);
+  zk_free(idoc);
+  zk_backend_free(indef);
+
   /* QOS: three operators, quorum key, live ephemeral key; manifest with the mock PCRs */
   for (int i = 0; i < 3; i++) SETUP(zk_qos_keyset_generate(&W.op[i]));
   SETUP(zk_qos_keyset_generate(&W.quorum));
@@ -1645,8 +1669,9 @@ static int lib_range_of(lib_range *r) {
  *    injects them anyway).
  *  - libcbor 0.8: the builder ignores a failed _cbor_map_add_key / cbor_array_push when an
  *    indefinite-length map or array grows (fixed in libcbor 0.10, PR #224): the next value is
- *    written out of bounds. libcbor's realloc calls (only used to grow indefinite items and
- *    string chunks) are exempt (FAILINJ_LIBCBOR=1 injects them anyway). */
+ *    written out of bounds. zki_cbor_decode now hands cbor_load definite containers only, so
+ *    libcbor's reallocs are injected too; FAILINJ_LIBCBOR_EXEMPT=1 exempts them (as needed
+ *    before that fix, which the cbor_strict and qos_boot_real areas cover). */
 static int exempt_third_party(void) {
   int n = 0;
   const char *e = getenv("FAILINJ_JANSSON");
@@ -1655,9 +1680,9 @@ static int exempt_third_party(void) {
     zk_shim_exempt_callers((const void *)j.lo, (const void *)j.hi);
     n |= 1;
   }
-  e = getenv("FAILINJ_LIBCBOR");
+  e = getenv("FAILINJ_LIBCBOR_EXEMPT");
   lib_range c = {"libcbor", 0, 0};
-  if ((e == NULL || strcmp(e, "1") != 0) && lib_range_of(&c)) {
+  if (e != NULL && strcmp(e, "1") == 0 && lib_range_of(&c)) {
     zk_shim_exempt_realloc_callers((const void *)c.lo, (const void *)c.hi);
     n |= 2;
   }
