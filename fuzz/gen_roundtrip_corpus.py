@@ -1,0 +1,51 @@
+#!/usr/bin/env python3
+"""Write the seed corpora of fuzz_roundtrip_key, fuzz_roundtrip_cose and fuzz_roundtrip_shamir.
+
+Keys, encodings and signatures are made here with python3-cryptography from fixed
+scalars (no secrets: the scalars are the constants below), so every selector of the
+harnesses starts from an input that imports. Run from the repository root:
+python3 fuzz/gen_roundtrip_corpus.py
+"""
+import hashlib
+import os
+
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519, utils
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+E, P = serialization.Encoding, serialization.PublicFormat
+
+
+def write(corpus, name, data):
+    d = os.path.join(ROOT, "fuzz", "corpus", corpus)
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, name), "wb") as f:
+        f.write(data)
+
+
+curves = [("p256", ec.SECP256R1(), 32, hashes.SHA256()), ("p384", ec.SECP384R1(), 48, hashes.SHA384()),
+          ("k1", ec.SECP256K1(), 32, hashes.SHA256())]
+for i, (name, curve, cl, h) in enumerate(curves):
+    d = int.from_bytes(hashlib.sha512(b"zk roundtrip " + name.encode()).digest()[:cl], "big") >> 8
+    sk = ec.derive_private_key(d, curve)
+    pk = sk.public_key()
+    unc = pk.public_bytes(E.X962, P.UncompressedPoint)
+    write("roundtrip_key", "pub-%s-compressed" % name, bytes([i]) + pk.public_bytes(E.X962, P.CompressedPoint))
+    write("roundtrip_key", "pub-%s-uncompressed" % name, bytes([i]) + unc)
+    write("roundtrip_key", "pub-%s-raw" % name, bytes([i]) + unc[1:])
+    if name == "k1":
+        write("roundtrip_key", "pub-k1-xonly", bytes([i]) + unc[1:33])
+    write("roundtrip_key", "spki-%s" % name, bytes([4]) + pk.public_bytes(E.DER, P.SubjectPublicKeyInfo))
+    spki = pk.public_bytes(E.DER, P.SubjectPublicKeyInfo)
+    algid = spki[2:4 + spki[3]]
+    comp = pk.public_bytes(E.X962, P.CompressedPoint)
+    bits = bytes([3, len(comp) + 1, 0]) + comp
+    write("roundtrip_key", "spki-%s-compressed" % name,
+          bytes([4, 0x30, len(algid) + len(bits)]) + algid + bits)
+    write("roundtrip_key", "priv-%s" % name, bytes([5 + i]) + d.to_bytes(cl, "big"))
+    r, s = utils.decode_dss_signature(sk.sign(b"round trip", ec.ECDSA(h)))
+    write("roundtrip_key", "sig-%s" % name, bytes([9 + i]) + r.to_bytes(cl, "big") + s.to_bytes(cl, "big"))
+ed = ed25519.Ed25519PrivateKey.from_private_bytes(hashlib.sha256(b"zk roundtrip ed25519").digest())
+write("roundtrip_key", "pub-ed25519", bytes([3]) + ed.public_key().public_bytes(E.Raw, P.Raw))
+write("roundtrip_key", "spki-ed25519", bytes([4]) + ed.public_key().public_bytes(E.DER, P.SubjectPublicKeyInfo))
+write("roundtrip_key", "priv-ed25519", bytes([8]) + hashlib.sha256(b"zk roundtrip ed25519").digest())
