@@ -4,6 +4,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "zk_ctime.h"
 #include "zk_internal.h"
 
 void zk_wipe(void *p, size_t len) {
@@ -58,11 +59,19 @@ void zki_hex_encode(char *out, const uint8_t *in, size_t len) {
   out[2 * len] = '\0';
 }
 
+/*
+ * Value of a hex digit, or -1. No branch or table lookup depends on c: hex decodes secrets too
+ * (the QOS seed file), and tests/ctime checks it. in(v, lo, hi) is 1 when lo <= v <= hi.
+ */
+static unsigned hex_in(int v, int lo, int hi) {
+  return 1u ^ (((unsigned)(v - lo) | (unsigned)(hi - v)) >> (sizeof(unsigned) * 8 - 1));
+}
 static int hex_nibble(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
+  int x = (unsigned char)c, lx = x | 0x20; /* lx folds 'A'..'F' onto 'a'..'f' */
+  unsigned is_d = hex_in(x, '0', '9'), is_l = hex_in(lx, 'a', 'f');
+  unsigned v = ((0u - is_d) & (unsigned)(x - '0')) | ((0u - is_l) & (unsigned)(lx - 'a' + 10)) |
+               ((is_d | is_l) - 1u); /* all ones (-1) when neither */
+  return (int)v;
 }
 
 zk_status zki_hex_decode(uint8_t *out, size_t out_cap, size_t *out_len, const char *hex,
@@ -72,13 +81,18 @@ zk_status zki_hex_decode(uint8_t *out, size_t out_cap, size_t *out_len, const ch
   if (hex_len % 2 != 0) return ZK_ERR_HEX;
   size_t n = hex_len / 2;
   if (n > out_cap) return ZK_ERR_BUFFER_TOO_SMALL;
+  /* Branch-free over the digits; only the final "all valid" verdict is branched on. */
+  unsigned bad = 0;
   for (size_t i = 0; i < n; i++) {
     int hi = hex_nibble(hex[2 * i]), lo = hex_nibble(hex[2 * i + 1]);
-    if (hi < 0 || lo < 0) {
-      zk_wipe(out, i);
-      return ZK_ERR_HEX;
-    }
-    out[i] = (uint8_t)((hi << 4) | lo);
+    bad |= (unsigned)(hi | lo);
+    out[i] = (uint8_t)(((unsigned)hi << 4) | ((unsigned)lo & 15u));
+  }
+  bad >>= sizeof(unsigned) * 8 - 1;
+  ZKI_DECLASSIFY(&bad, sizeof bad);
+  if (bad) {
+    zk_wipe(out, n);
+    return ZK_ERR_HEX;
   }
   if (out_len != NULL) *out_len = n;
   return ZK_OK;
