@@ -18,6 +18,7 @@
 #include "zerokey/crypto.h"
 #include "zerokey/hpke.h"
 #include "zk_hpke_internal.h"
+#include "zk_ctime.h"
 #include "zk_internal.h"
 
 #define NH 32  /* HKDF-SHA256 output */
@@ -489,7 +490,11 @@ zk_status zk_hpke_derive_keypair(zk_key **out, const uint8_t *ikm, size_t ikm_le
       break;
     }
     sk[0] &= 0xff; /* bitmask for P-256 */
-    if (scalar_in_range(sk)) st = zk_key_from_private(out, ZK_CURVE_P256, sk, NSK);
+    /* Rejection sampling: whether a candidate is rejected is public (it says nothing about the
+     * accepted key, and happens with probability about 2^-32). */
+    int in_range = scalar_in_range(sk);
+    ZKI_DECLASSIFY(&in_range, sizeof in_range);
+    if (in_range) st = zk_key_from_private(out, ZK_CURVE_P256, sk, NSK);
   }
   zk_wipe(prk, sizeof prk);
   zk_wipe(sk, sizeof sk);

@@ -27,6 +27,7 @@
 
 #include "zerokey/crypto.h"
 #include "zerokey/key.h"
+#include "zk_ctime.h"
 #include "zk_internal.h"
 #include "zk_key_internal.h"
 
@@ -187,7 +188,10 @@ static zk_status ec_from_private(zk_key *k, const uint8_t *sk, size_t sk_len) {
   BN_set_flags(d, BN_FLG_CONSTTIME);
   if (BN_bin2bn(sk, (int)sk_len, d) == NULL) goto done;
   const EC_GROUP *g = EC_KEY_get0_group(k->ec);
-  if (BN_is_zero(d) || BN_cmp(d, EC_GROUP_get0_order(g)) >= 0) {
+  /* The range verdict is public (an invalid key is refused); nothing else about d is. */
+  int out_of_range = BN_is_zero(d) | (BN_cmp(d, EC_GROUP_get0_order(g)) >= 0);
+  ZKI_DECLASSIFY(&out_of_range, sizeof out_of_range);
+  if (out_of_range) {
     st = ZK_ERR_KEY;
     goto done;
   }
@@ -209,9 +213,17 @@ done:
 static zk_status k1_from_private(zk_key *k, const uint8_t *secret, size_t secret_len) {
   const secp256k1_context *ctx = k1_ctx();
   if (ctx == NULL) return ZK_ERR_INTERNAL;
-  if (secret_len != 32 || secp256k1_ec_seckey_verify(ctx, secret) != 1) return ZK_ERR_KEY;
+  if (secret_len != 32) return ZK_ERR_KEY;
+  /* Public: the validity verdicts and the public key computed from the secret (as in
+   * libsecp256k1's own constant-time test). */
+  int valid = secp256k1_ec_seckey_verify(ctx, secret);
+  ZKI_DECLASSIFY(&valid, sizeof valid);
+  if (valid != 1) return ZK_ERR_KEY;
   memcpy(k->k1_sec, secret, 32);
-  if (secp256k1_ec_pubkey_create(ctx, &k->k1_pub, k->k1_sec) != 1) return ZK_ERR_KEY;
+  valid = secp256k1_ec_pubkey_create(ctx, &k->k1_pub, k->k1_sec);
+  ZKI_DECLASSIFY(&valid, sizeof valid);
+  ZKI_DECLASSIFY(&k->k1_pub, sizeof k->k1_pub);
+  if (valid != 1) return ZK_ERR_KEY;
   k->has_priv = 1;
   return ZK_OK;
 }
@@ -1096,7 +1108,9 @@ zk_status zk_ecdh(uint8_t *secret, size_t *secret_len, const zk_key *priv, const
   if (priv->curve == ZK_CURVE_SECP256K1) {
     const secp256k1_context *ctx = k1_ctx();
     if (ctx == NULL) return ZK_ERR_INTERNAL;
-    if (secp256k1_ecdh(ctx, secret, &peer->k1_pub, priv->k1_sec, k1_ecdh_xonly, NULL) != 1) {
+    int ok = secp256k1_ecdh(ctx, secret, &peer->k1_pub, priv->k1_sec, k1_ecdh_xonly, NULL);
+    ZKI_DECLASSIFY(&ok, sizeof ok); /* success verdict (the scalar is valid) */
+    if (ok != 1) {
       zk_wipe(secret, fl);
       return ZK_ERR_ECDH;
     }
@@ -1104,6 +1118,7 @@ zk_status zk_ecdh(uint8_t *secret, size_t *secret_len, const zk_key *priv, const
     return ZK_OK;
   }
   int n = ECDH_compute_key(secret, fl, EC_KEY_get0_public_key(peer->ec), priv->ec, NULL);
+  ZKI_DECLASSIFY(&n, sizeof n); /* output length / success verdict */
   if (n != (int)fl) {
     zk_wipe(secret, fl);
     return ZK_ERR_ECDH;
