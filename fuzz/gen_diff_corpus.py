@@ -42,7 +42,7 @@ pub_c = sk.public_key().public_bytes(serialization.Encoding.X962,
 pub_u = sk.public_key().public_bytes(serialization.Encoding.X962,
                                      serialization.PublicFormat.UncompressedPoint)
 digest = hashlib.sha256(b"zk diff message").digest()
-r, s = utils.decode_dss_signature(sk.sign(digest, ec.ECDSA(utils.Prehashed(hashes.SHA256()))))
+r, s = utils.decode_dss_signature(sk.sign(digest, ec.ECDSA(utils.Prehashed(hashes.SHA256()), deterministic_signing=True)))
 lo, hi = min(s, N - s), max(s, N - s)
 for name, pub in (("cmp", pub_c), ("unc", pub_u)):
     for tag, sv in (("low", lo), ("high", hi)):

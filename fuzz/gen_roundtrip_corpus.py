@@ -43,9 +43,17 @@ for i, (name, curve, cl, h) in enumerate(curves):
     write("roundtrip_key", "spki-%s-compressed" % name,
           bytes([4, 0x30, len(algid) + len(bits)]) + algid + bits)
     write("roundtrip_key", "priv-%s" % name, bytes([5 + i]) + d.to_bytes(cl, "big"))
-    r, s = utils.decode_dss_signature(sk.sign(b"round trip", ec.ECDSA(h)))
+    r, s = utils.decode_dss_signature(sk.sign(b"round trip", ec.ECDSA(h, deterministic_signing=True)))
     write("roundtrip_key", "sig-%s" % name, bytes([9 + i]) + r.to_bytes(cl, "big") + s.to_bytes(cl, "big"))
 ed = ed25519.Ed25519PrivateKey.from_private_bytes(hashlib.sha256(b"zk roundtrip ed25519").digest())
 write("roundtrip_key", "pub-ed25519", bytes([3]) + ed.public_key().public_bytes(E.Raw, P.Raw))
 write("roundtrip_key", "spki-ed25519", bytes([4]) + ed.public_key().public_bytes(E.DER, P.SubjectPublicKeyInfo))
 write("roundtrip_key", "priv-ed25519", bytes([8]) + hashlib.sha256(b"zk roundtrip ed25519").digest())
+
+# fuzz_roundtrip_cose: the fuzz_cose seeds (mode 0: parse) and one create per algorithm (mode 1)
+cose = os.path.join(ROOT, "fuzz", "corpus", "cose")
+for f in sorted(os.listdir(cose)):
+    with open(os.path.join(cose, f), "rb") as fh:
+        write("roundtrip_cose", "parse-" + f, b"\x00" + fh.read())
+for alg, name in enumerate(("es256", "es256k", "es384", "eddsa")):
+    write("roundtrip_cose", "create-" + name, bytes([1, alg, 1, 4]) + b"kid0" + b'{"payload":1}')
