@@ -57,3 +57,15 @@ for f in sorted(os.listdir(cose)):
         write("roundtrip_cose", "parse-" + f, b"\x00" + fh.read())
 for alg, name in enumerate(("es256", "es256k", "es384", "eddsa")):
     write("roundtrip_cose", "create-" + name, bytes([1, alg, 1, 4]) + b"kid0" + b'{"payload":1}')
+
+# fuzz_roundtrip_shamir: Shamir parameters (mode 0), a QOS public key (mode 1), QOS seeds (mode 2)
+import sys  # noqa: E402
+sys.path.insert(0, os.path.join(ROOT, "fuzz"))
+from gen_qos_corpus import keyset  # noqa: E402
+
+write("roundtrip_shamir", "shamir-2of3", bytes([0, 2, 1, 0xff, 0xff]) + b"secret share bytes 0123456789abcdef")
+write("roundtrip_shamir", "shamir-5of9", bytes([0, 8, 4, 0x55, 0x01]) + bytes(range(64)))
+write("roundtrip_shamir", "shamir-1of1", bytes([0, 0, 0, 1, 0]) + b"\x00")
+seed = hashlib.sha256(b"zk roundtrip qos").digest()
+write("roundtrip_shamir", "qos-pub", b"\x01" + keyset(seed)[2])
+write("roundtrip_shamir", "qos-seed", b"\x02" + seed)
