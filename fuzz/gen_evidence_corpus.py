@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Write the seed corpora of fuzz_stamp, fuzz_webauthn, fuzz_evidence, fuzz_roundtrip_evidence
-and fuzz_merkle.
+"""Write the seed corpora of fuzz_stamp, fuzz_webauthn, fuzz_evidence, fuzz_roundtrip_evidence,
+fuzz_evidence_chain and fuzz_merkle.
 
 Seeds are the worked examples of docs/formats.md (checked byte for byte by
 tests/unit/test_formats_examples.c), signed by the example keys the harnesses
@@ -38,6 +38,11 @@ write("roundtrip_evidence", "notarization-0", b"\x01" + h(ex["notarization-0"]))
 write("roundtrip_evidence", "notarization-1", b"\x01" + h(ex["notarization-1"]))
 write("roundtrip_evidence", "fetch", b"\x02" + h(ex["fetch"]))
 write("roundtrip_evidence", "sigresult", b"\x03" + h(ex["sigresult"]))
+# fuzz_evidence_chain: stamp header, body, notarization, ruling, signature result
+write("evidence_chain", "formats-examples", b"".join(
+    struct.pack(">H", len(b)) + b for b in (ex["x-stamp"].encode(), ex["stamp-body"].encode(),
+                                            h(ex["notarization-1"]), h(ex["ruling"]),
+                                            h(ex["sigresult"]))))
 chain = b"".join(struct.pack(">H", len(h(ex[n]))) + h(ex[n])
                  for n in ("notarization-0", "notarization-1"))
 write("evidence", "chain", b"\x04" + chain)
