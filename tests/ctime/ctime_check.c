@@ -576,6 +576,17 @@ int main(int argc, char **argv) {
     void (*run)(void);
   } areas[] = {
       {"shamir", area_shamir}, {"kdf", area_kdf}, {"hpke", area_hpke}, {"compare", area_compare}};
+  /* ZK_CTIME_LABEL (e.g. "opt=O2", set by scripts/ctime.sh) is appended to every CTIME line. */
+  const char *label = getenv("ZK_CTIME_LABEL");
+  for (int j = 1; j < argc; j++) { /* an unknown area must not pass by checking nothing */
+    int known = 0;
+    for (size_t i = 0; i < sizeof areas / sizeof areas[0]; i++)
+      known |= strcmp(argv[j], areas[i].name) == 0;
+    if (!known) {
+      fprintf(stderr, "ctime_check: unknown area %s (shamir, kdf, hpke, compare)\n", argv[j]);
+      return 2;
+    }
+  }
   int rc = 0;
   for (size_t i = 0; i < sizeof areas / sizeof areas[0]; i++) {
     int want = argc < 2;
@@ -586,11 +597,12 @@ int main(int argc, char **argv) {
     areas[i].run();
     unsigned long errs = (unsigned long)VALGRIND_COUNT_ERRORS - e0;
     if (g_failed == 0 && errs == 0) {
-      printf("CTIME %s: ops=%lu clean%s\n", areas[i].name, g_ops,
-             RUNNING_ON_VALGRIND ? "" : " (functional only: not under valgrind)");
+      printf("CTIME %s: ops=%lu clean%s%s%s\n", areas[i].name, g_ops,
+             RUNNING_ON_VALGRIND ? "" : " (functional only: not under valgrind)", label ? " " : "",
+             label ? label : "");
     } else {
-      printf("CTIME %s: ops=%lu failed=%lu valgrind_errors=%lu\n", areas[i].name, g_ops, g_failed,
-             errs);
+      printf("CTIME %s: ops=%lu failed=%lu valgrind_errors=%lu%s%s\n", areas[i].name, g_ops,
+             g_failed, errs, label ? " " : "", label ? label : "");
       rc = 1;
     }
     fflush(stdout);
