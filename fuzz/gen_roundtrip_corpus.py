@@ -69,3 +69,9 @@ write("roundtrip_shamir", "shamir-1of1", bytes([0, 0, 0, 1, 0]) + b"\x00")
 seed = hashlib.sha256(b"zk roundtrip qos").digest()
 write("roundtrip_shamir", "qos-pub", b"\x01" + keyset(seed)[2])
 write("roundtrip_shamir", "qos-seed", b"\x02" + seed)
+
+# fuzz_roundtrip_bundle: [kind][pos hi][pos lo][xor][id_len][id][plaintext], one per kind
+for kind, name in enumerate(("export", "credential", "encrypted", "import", "oauth", "v0")):
+    ident = b"user-fuzz" if kind == 3 else b"org-fuzz"
+    write("roundtrip_bundle", name,
+          bytes([kind, 0, 7, 0x20, len(ident)]) + ident + b"abandon ability able about above absent")
