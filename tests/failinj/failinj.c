@@ -367,6 +367,7 @@ typedef struct world {
   size_t indef_payload_len;
   uint64_t mock_at;
   zk_att_verifier *mock_v; /* cache disabled: no state kept between calls */
+  zk_att_verifier *aws_v;  /* AWS root pinned, cache disabled */
   /* COSE */
   zk_key *p256, *k1, *ed, *p384;
   uint8_t *cose;
@@ -1101,17 +1102,15 @@ static zk_status a_qos_app_proof(void *ctx, fi_out *o) {
 
 static zk_status a_qos_boot_real(void *ctx, fi_out *o) {
   (void)ctx;
-  zk_att_verifier *v = NULL;
   zk_qos_boot_policy *p = NULL;
   zk_qos_envelope *e = NULL;
   zk_qos_boot *b = SENT;
-  zk_status st = zk_att_verifier_new(&v, 0);
-  if (st == ZK_OK) st = zk_qos_boot_policy_new(&p);
+  zk_status st = zk_qos_boot_policy_new(&p);
   if (st == ZK_OK) st = zk_qos_boot_policy_require_commitment(p, ZK_QOS_COMMIT_SETUP);
   if (st == ZK_OK) st = zk_qos_envelope_parse_json(&e, W.tvc_env_json, strlen(W.tvc_env_json));
   if (st == ZK_OK) {
     zk_qos_boot_policy_require_no_share_approvals(p, 1);
-    st = zk_qos_boot_verify(v, p, &b, W.tvc_doc, W.tvc_doc_len, e, NULL, NULL, 0, W.tvc_at);
+    st = zk_qos_boot_verify(W.aws_v, p, &b, W.tvc_doc, W.tvc_doc_len, e, NULL, NULL, 0, W.tvc_at);
     CLOSED_PTR(o, st, &b, zk_qos_boot_free);
     if (st == ZK_OK) h_bytes(o, zk_qos_boot_ephemeral_key(b), 130);
   }
@@ -1119,7 +1118,6 @@ static zk_status a_qos_boot_real(void *ctx, fi_out *o) {
   zk_qos_boot_free(b);
   zk_qos_envelope_free(e);
   zk_qos_boot_policy_free(p);
-  zk_att_verifier_free(v);
   return st;
 }
 
@@ -1431,6 +1429,8 @@ static void setup_mock_and_qos(void) {
   SETUP(zk_att_verifier_new(&W.mock_v, ZK_ATT_VERIFIER_NO_AWS_ROOT));
   SETUP(zk_att_verifier_add_root_der(W.mock_v, W.mock_root, W.mock_root_len));
   SETUP(zk_att_verifier_set_cache_size(W.mock_v, 0));
+  SETUP(zk_att_verifier_new(&W.aws_v, 0));
+  SETUP(zk_att_verifier_set_cache_size(W.aws_v, 0));
   static const uint8_t ud[32] = {9, 8, 7}, nonce[8] = {1}, pk[65] = {4};
   SETUP(zk_backend_attest(W.mock, &W.mock_doc, &W.mock_doc_len, ud, sizeof ud, nonce, sizeof nonce,
                           pk, sizeof pk));
