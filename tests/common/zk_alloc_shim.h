@@ -22,6 +22,11 @@
  *  - at most one failure is injected per zk_shim_fail_at() call: the chosen attempt returns
  *    NULL (errno = ENOMEM; posix_memalign returns ENOMEM; realloc leaves the block intact).
  *
+ * Usage (CMake): target_link_libraries(<exe> PRIVATE zk_alloc_shim). Peak memory of a call:
+ *   zk_shim_reset(); zk_shim_track(1); call(); zk_shim_track(0); peak = zk_shim_peak_bytes();
+ * (requested bytes of blocks allocated during the window; blocks that existed before it, and
+ * their reallocs, are not counted).
+ *
  * Cost: with tracking off, no failure armed and no recorded pointer live, each call is one
  * relaxed atomic increment and a few relaxed loads in front of glibc's allocator. The slow
  * path takes a spinlock, so the shim is safe (not fast) with several threads.
