@@ -283,6 +283,20 @@ static void area_kdf(void) {
   }
   g_ops += 511;
   check(hex_bad == 0, "hex decode of every byte value");
+  /* Malformed seed files still fail (the prefix and newline are found by length). */
+  static const char *const bad_hex[] = {
+      "0x01010101010101010101010101010101010101010101010101010101010101",    /* 0x + 62 */
+      "0x01010101010101010101010101010101010101010101010101010101010101\n",  /* 0x + 62 + \n */
+      "01010101010101010101010101010101010101010101010101010101010101010\n", /* 65 + \n */
+      "0101010101010101010101010101010101010101010101010101010101010101\n\n",
+      "0y0101010101010101010101010101010101010101010101010101010101010101",
+      "010101010101010101010101010101010101010101010101010101010101010\n1"};
+  for (size_t i = 0; i < sizeof bad_hex / sizeof bad_hex[0]; i++) {
+    st = zk_qos_keyset_from_hex(&ks, bad_hex[i], strlen(bad_hex[i]));
+    check(st != ZK_OK && ks == NULL, "malformed seed hex is refused");
+    zk_qos_keyset_free(ks);
+    ks = NULL;
+  }
   static const char digits[] = "0123456789abcdefABCDEF";
   for (int variant = 0; variant < 4; variant++) {
     /* 64 hex digits of the seed (mixed case), with "0x" and/or "\n" around them. */
