@@ -54,6 +54,7 @@ done
 [ "${#names[@]}" -gt 0 ] || { echo "fuzz.sh: no harness selected"; exit 1; }
 
 run_one() {
+  set +e +o pipefail # a failing grep / awk must not lose the result line
   local name=$1 short=${1#fuzz_} rc=0 t0 t1
   local work=$WORK/$short log=$LOGS/$name.log art=$ART/$short
   rm -rf "$work" "$art"
@@ -107,6 +108,6 @@ for name in "${names[@]}"; do
   if [ ! -f "$RES/$name" ]; then echo "FUZZ $name: no result"; fail=1; continue; fi
   grep -q 'crashes=0' "$RES/$name" || fail=1
 done
-total=$(cat "$RES"/* | awk '{for (i = 1; i <= NF; i++) if ($i ~ /^execs=/) s += substr($i, 7)} END {print s + 0}')
+total=$(cat "$RES"/* 2>/dev/null | awk '{for (i = 1; i <= NF; i++) if ($i ~ /^execs=/) s += substr($i, 7)} END {print s + 0}')
 echo "FUZZ total: harnesses=${#names[@]} execs=$total wall_seconds=$(( $(date +%s) - t_start )) failed=$fail"
 exit "$fail"
