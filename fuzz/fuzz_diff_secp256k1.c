@@ -27,6 +27,11 @@
  * verification results must agree. libsecp256k1 and OpenSSL acceptance
  * differences among themselves are expected (lax/overflow handling) and not
  * asserted.
+ * Public-key recovery (every mode with a compact signature): for v = 0..3,
+ * zk_key_recover(r||s||v) and secp256k1_ecdsa_recover must agree: when ours
+ * succeeds libsecp256k1 succeeds with the same key; when libsecp256k1 succeeds
+ * on a low-S signature ours succeeds too (ours may refuse high S); for an
+ * untouched signature one v recovers the signer's key.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -39,6 +44,7 @@
 #include <openssl/err.h>
 #include <openssl/obj_mac.h>
 #include <secp256k1.h>
+#include <secp256k1_recovery.h>
 
 #include "zerokey/crypto.h"
 #include "zerokey/key.h"
@@ -124,6 +130,44 @@ static void compare_compact(const uint8_t *pub, size_t pub_len, const uint8_t ms
   EC_KEY_free(ak);
 }
 
+/* Returns the number of v in 0..3 for which zk_key_recover gives back pub. */
+static int compare_recover(const uint8_t *pub, size_t pub_len, const uint8_t msg[32],
+                           const uint8_t rs[64]) {
+  int hits = 0;
+  for (int v = 0; v < 4; v++) {
+    uint8_t sig[65], a[33], b[33];
+    size_t al = sizeof a, bl = sizeof b;
+    memcpy(sig, rs, 64);
+    sig[64] = (uint8_t)v;
+    secp256k1_ecdsa_recoverable_signature rsig;
+    secp256k1_ecdsa_signature plain, norm;
+    secp256k1_pubkey pk;
+    int b_ok = secp256k1_ecdsa_recoverable_signature_parse_compact(ctx, &rsig, rs, v) &&
+               secp256k1_ecdsa_recover(ctx, &pk, &rsig, msg);
+    int high = secp256k1_ecdsa_signature_parse_compact(ctx, &plain, rs) &&
+               secp256k1_ecdsa_signature_normalize(ctx, &norm, &plain);
+    zk_key *k = NULL;
+    int c_ok = zk_key_recover(&k, sig, sizeof sig, msg, 32) == ZK_OK;
+    if (c_ok) {
+      if (!b_ok) abort();
+      if (zk_key_export_public(k, ZK_PUB_COMPRESSED, a, &al) != ZK_OK ||
+          !secp256k1_ec_pubkey_serialize(ctx, b, &bl, &pk, SECP256K1_EC_COMPRESSED) || al != bl ||
+          memcmp(a, b, al) != 0)
+        abort();
+      uint8_t mine[65];
+      size_t ml = sizeof mine;
+      if (zk_key_export_public(k, pub_len == 33 ? ZK_PUB_COMPRESSED : ZK_PUB_UNCOMPRESSED, mine,
+                               &ml) != ZK_OK)
+        abort();
+      if (ml == pub_len && memcmp(mine, pub, ml) == 0) hits++;
+    } else if (b_ok && !high) {
+      abort();
+    }
+    zk_key_free(k);
+  }
+  return hits;
+}
+
 /* DER: OpenSSL's d2i plus the canonical re-encoding check ECDSA_verify applies. */
 static int ossl_der_parse(uint8_t rs[64], const uint8_t *der, size_t n) {
   const unsigned char *p = der;
@@ -205,6 +249,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (n < 64) return 0;
     if (zk_sha256(msg, in + 64, n - 64) != ZK_OK) abort();
     compare_compact(pub, pub_len, msg, in);
+    (void)compare_recover(pub, pub_len, msg, in);
     return 0;
   }
   if (zk_sha256(msg, in, n) != ZK_OK) abort();
@@ -248,6 +293,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   }
   if (mode == 0) {
     compare_compact(pub, pub_len, msg, rs);
+    int hits = compare_recover(pub, pub_len, msg, rs);
+    if ((ctl >> 1) % 5 == 0 && hits == 0) abort(); /* the signer's key is recoverable */
   } else {
     uint8_t der[80];
     size_t dl = sizeof der;
