@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Write the seed corpora of fuzz_roundtrip_key, fuzz_roundtrip_cose and fuzz_roundtrip_shamir.
+"""Write the seed corpora of fuzz_roundtrip_key, fuzz_roundtrip_cose, fuzz_roundtrip_shamir,
+fuzz_roundtrip_bundle and fuzz_qos_node.
 
 Keys, encodings and signatures are made here with python3-cryptography from fixed
 scalars (no secrets: the scalars are the constants below), so every selector of the
@@ -75,3 +76,11 @@ for kind, name in enumerate(("export", "credential", "encrypted", "import", "oau
     ident = b"user-fuzz" if kind == 3 else b"org-fuzz"
     write("roundtrip_bundle", name,
           bytes([kind, 0, 7, 0x20, len(ident)]) + ident + b"abandon ability able about above absent")
+
+# fuzz_qos_node: [mode][op][pos hi][pos lo][xor][bytes]; the messages themselves are made in the
+# harness (the node's setup key is fresh per boot), so seeds only pick the paths
+write("qos_node", "mutate-envelope", bytes([0, 0, 0, 40, 0x01]))
+write("qos_node", "unchanged-envelope", bytes([0, 1, 0, 3, 0x00]))
+write("qos_node", "raw-envelope", bytes([1, 2, 0, 0, 0]) + bytes(range(97)) + b"\x21" * 33)
+write("qos_node", "forged-approval", bytes([2, 0, 0, 0, 0]) + b"\x07" * 64 + b"op-1")
+write("qos_node", "hostile-share", bytes([3, 1, 0, 0, 0]) + b"\x02" + b"\x5a" * 32)
