@@ -48,3 +48,16 @@ for name, pub in (("cmp", pub_c), ("unc", pub_u)):
     for tag, sv in (("low", lo), ("high", hi)):
         write("raw-%s-%s" % (name, tag),
               bytes([1]) + pub + digest + r.to_bytes(32, "big") + sv.to_bytes(32, "big"))
+
+# DER edge cases (mode 3, raw DER): acceptance differs between the three parsers
+# (docs/fuzzing.md, "DER acceptance"); the harness asserts ours is never laxer.
+der_cases = {
+    "der-r-eq-n": "3026022100" + "%064x" % N + "020101",
+    "der-r-zero": "3006020100020101",
+    "der-r-negative": "3006020181020101",
+    "der-r-33-bytes": "3026022101" + "00" * 32 + "020101",
+    "der-long-form-len": "308106020101020101",
+    "der-trailing": "300602010102010100",
+}
+for name, hx in der_cases.items():
+    write(name, bytes([3, 0]) + seed + bytes.fromhex(hx))
