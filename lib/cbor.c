@@ -682,7 +682,9 @@ zk_status zki_cbor_item_len(size_t *item_len, const uint8_t *buf, size_t len,
  * CBOR_ERR_MEMERROR. Items keep their pre-order (break bytes are not items), so the offsets table
  * still applies. Input: one item that scan() accepted (well formed, depth <= 64).
  */
-static size_t arg_extra(uint8_t ai) { return ai < 24 || ai == 31 ? 0 : (size_t)1 << (ai - 24); }
+static size_t arg_extra(uint8_t ai) {
+  return ai < 24 || ai == 31 ? 0 : (size_t)1 << (ai - 24);
+}
 
 static zk_status put_head(outbuf *o, unsigned major, uint64_t n) {
   uint8_t h[9];
@@ -730,7 +732,8 @@ static zk_status copy_definite(outbuf *o, const uint8_t *in, size_t *pos) {
       return ZK_OK;
     case 4:
     case 5:
-      for (uint64_t i = 0; i < (major == 5 ? 2 * arg : arg); i++) ZKI_TRY(copy_definite(o, in, pos));
+      for (uint64_t i = 0; i < (major == 5 ? 2 * arg : arg); i++)
+        ZKI_TRY(copy_definite(o, in, pos));
       return ZK_OK;
     case 6:
       return copy_definite(o, in, pos);
