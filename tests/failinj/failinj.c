@@ -1572,8 +1572,8 @@ static void be_put(uint8_t *p, uint64_t v, int n) {
 static void setup_eif(void) {
   static const char *const data[5] = {
       "kernel image bytes", "console=ttyS0 reboot=k",
-      "{\"ImageName\":\"failinj\",\"ImageVersion\":\"1\",\"BuildMetadata\":{},"
-      "\"DockerInfo\":{},\"CustomMetadata\":null}",
+      ("{\"ImageName\":\"failinj\",\"ImageVersion\":\"1\",\"BuildMetadata\":{},"
+       "\"DockerInfo\":{},\"CustomMetadata\":null}"),
       "ramdisk zero", "ramdisk one"};
   static const uint16_t type[5] = {ZK_EIF_SECTION_KERNEL, ZK_EIF_SECTION_CMDLINE,
                                    ZK_EIF_SECTION_METADATA, ZK_EIF_SECTION_RAMDISK,
