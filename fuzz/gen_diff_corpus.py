@@ -61,3 +61,7 @@ der_cases = {
 }
 for name, hx in der_cases.items():
     write(name, bytes([3, 0]) + seed + bytes.fromhex(hx))
+
+# A hybrid (0x06 / 0x07) encoding of the raw-path key: OpenSSL and libsecp256k1 accept it, ours refuses
+hyb = bytes([6 | (pub_u[64] & 1)]) + pub_u[1:]
+write("raw-hybrid-low", bytes([1]) + hyb + digest + r.to_bytes(32, "big") + lo.to_bytes(32, "big"))
