@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole libzerokey test suite (what CI runs):
-#   1. gcc build with -Wall -Wextra -Werror, cmocka suite via ctest (vector counts printed)
+#   1. gcc build with -Wall -Wextra -Werror, cmocka suite via ctest (vector counts printed),
+#      including failinj (allocation-failure injection over every parser and verifier)
 #   2. exported-symbol check: only zk_* may leave libzerokey.so; reproducible-build check
 #      (two builds of HEAD in different directories give identical .so/.a; SHA-256 printed)
 #   3. the same suite under AddressSanitizer + UndefinedBehaviorSanitizer (clang); exhaustive
@@ -37,6 +38,7 @@ grep -h '^MUTATIONS ' "$OUT/gcc/Testing/Temporary/LastTest.log" | sort || true
 grep -h '^MUTATIONS ' "$OUT/gcc/Testing/Temporary/LastTest.log" | awk '
   { for (i = 1; i <= NF; i++) { if ($i ~ /^tried=/) t += substr($i, 7); if ($i ~ /^rejected=/) r += substr($i, 10) } n++ }
   END { printf "MUTATIONS total: %d sweeps, tried=%d rejected=%d (each suite asserts its own rule)\n", n, t, r }'
+grep -h '^FAILINJ-SELFTEST\|^FAILINJ-CONFIG\|^FAILINJ total' "$OUT/gcc/Testing/Temporary/LastTest.log" || true
 grep -h '^SKIPPED' "$OUT/gcc/Testing/Temporary/LastTest.log" | sort -u || true
 
 step "2. exported symbols"
