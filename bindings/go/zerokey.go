@@ -1,7 +1,9 @@
 // Package zerokey is the Go (cgo) binding of libzerokey, the C library for
 // verifiable key-management evidence: keys and signatures, hashes, HKDF,
 // AES-GCM, COSE_Sign1, HPKE, Shamir sharing, request stamps, Nitro
-// attestation verification and QuorumOS key sets.
+// attestation verification, signed evidence (rulings, notarizations, fetch
+// proofs, signature results), QuorumOS key sets, manifests, boot and app
+// proofs, and trust backends (the Nitro Secure Module and its mock).
 //
 // The package links libzerokey through pkg-config ("#cgo pkg-config: zerokey");
 // point PKG_CONFIG_PATH at an install prefix's lib/pkgconfig (see
