@@ -79,6 +79,18 @@ func digestTo(dst *[C.ZK_EVIDENCE_DIGEST_LEN]C.uint8_t, src []byte) {
 	}
 }
 
+// digestArgs fails with StatusArg when a digest is neither nil nor 32 bytes: C
+// reads exactly 32 bytes through every digest pointer, and digestTo would
+// silently zero-pad or truncate. nil keeps its meaning (absent / all zero).
+func digestArgs(op string, digests ...[]byte) error {
+	for _, d := range digests {
+		if err := digestArg(op, d, true); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func digestFrom(src *[C.ZK_EVIDENCE_DIGEST_LEN]C.uint8_t) []byte {
 	return C.GoBytes(unsafe.Pointer(&src[0]), C.ZK_EVIDENCE_DIGEST_LEN)
 }
@@ -130,6 +142,9 @@ func adoptRuling(p *C.zk_ruling) *Ruling {
 
 // CreateRuling signs a ruling with the policy key.
 func CreateRuling(policyKey *Key, info *RulingInfo) (*Ruling, error) {
+	if err := digestArgs("zk_ruling_create", info.StampDigest, info.RequestDigest, info.StateDigest); err != nil {
+		return nil, err
+	}
 	var a arena
 	defer a.free()
 	ci := (*C.zk_ruling_info)(a.alloc(int(unsafe.Sizeof(C.zk_ruling_info{}))))
@@ -194,6 +209,9 @@ func (r *Ruling) Info() RulingInfo {
 func (r *Ruling) Verify(policyKey *Key, e *RulingExpect) error {
 	if e == nil {
 		return &Error{Status: StatusArg, Op: "zk_ruling_verify", Offset: -1}
+	}
+	if err := digestArgs("zk_ruling_verify", e.StampDigest, e.RequestDigest, e.StateDigest); err != nil {
+		return err
 	}
 	var a arena
 	defer a.free()
@@ -266,6 +284,9 @@ func adoptNotarization(p *C.zk_notarization) *Notarization {
 
 // CreateNotarization signs a record.
 func CreateNotarization(notarizer *Key, info *NotarizationInfo) (*Notarization, error) {
+	if err := digestArgs("zk_notarization_create", info.PrevDigest, info.StateDigest); err != nil {
+		return nil, err
+	}
 	var a arena
 	defer a.free()
 	ci := (*C.zk_notarization_info)(a.alloc(int(unsafe.Sizeof(C.zk_notarization_info{}))))
@@ -389,6 +410,11 @@ func (e *ChainError) Unwrap() error { return e.Err }
 func VerifyNotarizationChain(records [][]byte, notarizer *Key, o *ChainOptions) (*Checkpoint, []byte, uint64, error) {
 	if o == nil {
 		return nil, nil, 0, &Error{Status: StatusArg, Op: "zk_notarization_chain_verify", Offset: -1}
+	}
+	if o.Checkpoint != nil {
+		if err := digestArgs("zk_notarization_chain_verify", o.Checkpoint.Digest); err != nil {
+			return nil, nil, 0, err
+		}
 	}
 	var a arena
 	defer a.free()
@@ -570,6 +596,9 @@ func adoptSigResult(p *C.zk_sig_result) *SigResult {
 // CreateSigResult signs a signature result with the signer enclave key
 // (message: the signed message for Ed25519, else nil).
 func CreateSigResult(enclaveKey *Key, info *SigResultInfo, message []byte) (*SigResult, error) {
+	if err := digestArgs("zk_sig_result_create", info.PayloadDigest, info.RulingDigest); err != nil {
+		return nil, err
+	}
 	var a arena
 	defer a.free()
 	ci := (*C.zk_sig_result_info)(a.alloc(int(unsafe.Sizeof(C.zk_sig_result_info{}))))
@@ -602,6 +631,9 @@ func ParseSigResult(data []byte) (*SigResult, error) {
 
 // Verify checks the enclave signature, the ruling link and the inner signature.
 func (r *SigResult) Verify(enclaveKey *Key, rulingDigest, publicKey, payloadDigest, message []byte) error {
+	if err := digestArgs("zk_sig_result_verify", rulingDigest, payloadDigest); err != nil {
+		return err
+	}
 	var a arena
 	defer a.free()
 	ce := (*C.zk_sig_result_expect)(a.alloc(int(unsafe.Sizeof(C.zk_sig_result_expect{}))))
