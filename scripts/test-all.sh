@@ -6,7 +6,8 @@
 #      (two builds of HEAD in different directories give identical .so/.a; SHA-256 printed)
 #   3. the same suite under AddressSanitizer + UndefinedBehaviorSanitizer (clang); exhaustive
 #      mutation loops use a stride (ZK_TEST_QUICK=1) there and under valgrind: the gcc run covers every byte
-#   4. valgrind memcheck of every unit test: no errors, no leaks
+#   4. valgrind memcheck of every unit test: no errors, no leaks; constant-time check (valgrind
+#      with secrets marked undefined, negative self-test must be caught)
 #   5. every libFuzzer harness built with clang -fsanitize=fuzzer and run on its corpus
 #   6. benchmarks: each runs briefly (throughput printed, nothing asserted on time)
 #   7. Python (ctypes) and Go (cgo) binding tests
@@ -74,6 +75,9 @@ vg_one() {
 }
 export -f vg_one
 ls "$OUT"/gcc/tests/test_* | xargs -P "$JOBS" -I{} bash -c 'vg_one "$@"' _ {} "$OUT"
+
+step "4b. constant-time check (valgrind, secrets marked undefined; -O2 and -O0)"
+ZK_CTIME_BUILD="$OUT/ctime" bash scripts/ctime.sh
 
 step "5. fuzz harnesses (${FUZZ_SECONDS}s each)"
 cmake -S . -B "$OUT/fuzz" -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug -DZK_FUZZ=ON \
