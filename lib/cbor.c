@@ -908,7 +908,10 @@ zk_status zki_cbor_get_text(const cbor_item_t *it, const char **p, size_t *len) 
   return ZK_OK;
 }
 
-bool zki_cbor_is_null(const cbor_item_t *it) { return it != NULL && cbor_is_null(it); }
+/* cbor_is_null asserts (libcbor 0.8) on a float: test the simple-value width first. */
+bool zki_cbor_is_null(const cbor_item_t *it) {
+  return it != NULL && cbor_isa_float_ctrl(it) && cbor_float_ctrl_is_ctrl(it) && cbor_is_null(it);
+}
 
 cbor_item_t *zki_cbor_new_int(int64_t v) {
   if (v >= 0) return cbor_build_uint64((uint64_t)v);

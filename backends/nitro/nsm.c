@@ -216,7 +216,9 @@ static zk_status decode_field(zki_nsm_reply *r, const cbor_item_t *key, const cb
   switch (r->op) {
     case ZKI_NSM_DESCRIBE_PCR:
       if (KEY_IS("lock")) {
-        if (!cbor_isa_float_ctrl(val) || !cbor_is_bool(val)) return ZK_ERR_TYPE;
+        /* cbor_is_bool asserts (libcbor 0.8) on a float: check the width first */
+        if (!cbor_isa_float_ctrl(val) || !cbor_float_ctrl_is_ctrl(val) || !cbor_is_bool(val))
+          return ZK_ERR_TYPE;
         r->locked = cbor_get_bool(val) ? 1 : 0;
         *seen |= F_LOCK;
         return ZK_OK;
