@@ -80,19 +80,7 @@ step "4b. constant-time check (valgrind, secrets marked undefined; -O2 and -O0)"
 ZK_CTIME_BUILD="$OUT/ctime" bash scripts/ctime.sh
 
 step "5. fuzz harnesses (${FUZZ_SECONDS}s each)"
-cmake -S . -B "$OUT/fuzz" -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug -DZK_FUZZ=ON \
-  -DZK_BUILD_TESTS=OFF >/dev/null
-cmake --build "$OUT/fuzz" -j"$JOBS"
-for f in "$OUT"/fuzz/fuzz/fuzz_*; do
-  [ -x "$f" ] || continue
-  name=$(basename "$f"); corpus="fuzz/corpus/${name#fuzz_}"
-  [ -d "$corpus" ] || { echo "missing seed corpus $corpus for $name"; exit 1; }
-  work="$OUT/fuzz-work/${name#fuzz_}"; rm -rf "$work"; mkdir -p "$work"; cp -r "$corpus"/. "$work"/
-  echo "fuzz $name: $(ls "$corpus" | wc -l) seeds"
-  (cd "$OUT/fuzz-work" && "$f" -max_total_time="$FUZZ_SECONDS" -rss_limit_mb=2048 -print_final_stats=1 "$work" \
-     >"$OUT/fuzz-$name.log" 2>&1) || { tail -60 "$OUT/fuzz-$name.log"; exit 1; }
-  grep -E 'stat::number_of_executed_units' "$OUT/fuzz-$name.log" | sed "s/^/  $name /"
-done
+ZK_FUZZ_SECONDS="$FUZZ_SECONDS" ZK_FUZZ_BUILD="$OUT/fuzz" bash scripts/fuzz.sh
 
 step "6. benchmarks (short runs; figures only)"
 for b in "$OUT"/gcc/tests/bench_*; do

@@ -744,12 +744,57 @@ static void test_nitro_mutations(void **state) {
   free(doc);
 }
 
+/* Regression (found by fuzz_roundtrip_evidence): a float where the payload may be null made
+ * libcbor 0.8 assert inside cbor_is_null and abort the process. Half, single and double floats and
+ * other simple values in the payload position are refused; the same message with a byte-string
+ * payload parses. */
+static void test_float_payload(void **state) {
+  (void)state;
+  static const uint8_t prot[] = {0x43, 0xa1, 0x01, 0x26}; /* bstr {1: -7} */
+  static const struct {
+    uint8_t b[9];
+    size_t n;
+  } payloads[] = {
+      {{0xf9, 0x3e, 0x00}, 3},                   /* half 1.5 */
+      {{0xfa, 0x3f, 0xc0, 0x00, 0x00}, 5},       /* single 1.5 */
+      {{0xfb, 0x3f, 0xf8, 0, 0, 0, 0, 0, 0}, 9}, /* double 1.5 */
+      {{0xf4}, 1},                               /* false */
+      {{0xf7}, 1},                               /* undefined */
+      {{0x43, 0x61, 0x62, 0x63}, 4},             /* bstr "abc": accepted */
+  };
+  for (size_t i = 0; i < ZKI_ARRAY_LEN(payloads); i++) {
+    uint8_t msg[96];
+    size_t n = 0;
+    msg[n++] = 0x84;
+    memcpy(msg + n, prot, sizeof prot);
+    n += sizeof prot;
+    msg[n++] = 0xa0;
+    memcpy(msg + n, payloads[i].b, payloads[i].n);
+    n += payloads[i].n;
+    msg[n++] = 0x58;
+    msg[n++] = 64;
+    memset(msg + n, 0x11, 64);
+    n += 64;
+    zk_cose_sign1 *m = NULL;
+    zk_status st = zk_cose_sign1_parse(&m, msg, n, NULL);
+    if (payloads[i].b[0] == 0x43) {
+      zkt_assert_ok(st);
+      assert_non_null(m);
+      zk_cose_sign1_free(m);
+    } else {
+      zkt_assert_status(st, ZK_ERR_COSE_STRUCTURE);
+      assert_null(m);
+    }
+  }
+}
+
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_round_trip),       cmocka_unit_test(test_create_args),
     cmocka_unit_test(test_known_answers),    cmocka_unit_test(test_crafted),
     cmocka_unit_test(test_error_offsets),    cmocka_unit_test(test_mutations),
     cmocka_unit_test(test_high_s),           cmocka_unit_test(test_nitro_documents),
     cmocka_unit_test(test_nitro_negative),   cmocka_unit_test(test_nitro_mutations),
+    cmocka_unit_test(test_float_payload),
 };
 
 ZKT_MAIN(tests)
