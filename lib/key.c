@@ -742,11 +742,11 @@ static zk_status ec_sign_rfc6979(const zk_key *key, uint8_t *rs, const uint8_t *
   zk_status st = ZK_ERR_NOMEM;
   BN_CTX *bctx = BN_CTX_new();
   BIGNUM *h = BN_new(), *k = BN_secure_new(), *kinv = BN_secure_new(), *r = BN_new(),
-         *rx = BN_new();
+         *rx = BN_new(), *qm2 = BN_new();
   EC_POINT *R = EC_POINT_new(g);
   ECDSA_SIG *sig = NULL;
   if (bctx == NULL || h == NULL || k == NULL || kinv == NULL || r == NULL || rx == NULL ||
-      R == NULL)
+      qm2 == NULL || R == NULL)
     goto done;
   BN_set_flags(k, BN_FLG_CONSTTIME);
   BN_set_flags(kinv, BN_FLG_CONSTTIME);
@@ -756,6 +756,11 @@ static zk_status ec_sign_rfc6979(const zk_key *key, uint8_t *rs, const uint8_t *
   if (BN_bin2bn(digest, (int)dlen, h) == NULL) goto done;
   if (BN_cmp(h, q) >= 0 && BN_sub(h, h, q) != 1) goto done;
   if (BN_bn2binpad(h, h1, (int)fl) != (int)fl) goto done;
+  /* k^-1 = k^(q-2) mod q (q is prime): a fixed-window constant-time exponentiation, as OpenSSL's
+   * own ECDSA does, instead of BN_mod_inverse, whose Euclidean loop runs a number of steps that
+   * depends on k even with BN_FLG_CONSTTIME (the constant-time check counted 180 code locations
+   * there). */
+  if (BN_copy(qm2, q) == NULL || BN_sub_word(qm2, 2) != 1) goto done;
 
   unsigned int mlen;
   memset(V, 0x01, fl);
@@ -779,7 +784,7 @@ static zk_status ec_sign_rfc6979(const zk_key *key, uint8_t *rs, const uint8_t *
       if (EC_POINT_get_affine_coordinates(g, R, rx, NULL, bctx) != 1) goto done;
       if (BN_nnmod(r, rx, q, bctx) != 1) goto done;
       if (!BN_is_zero(r)) {
-        if (BN_mod_inverse(kinv, k, q, bctx) == NULL) goto done;
+        if (BN_mod_exp_mont_consttime(kinv, k, qm2, q, bctx, NULL) != 1) goto done;
         ERR_set_mark();
         sig = ECDSA_do_sign_ex(digest, (int)dlen, kinv, r, (EC_KEY *)key->ec);
         if (sig != NULL) {
@@ -823,6 +828,7 @@ done:
   BN_clear_free(kinv);
   BN_free(r);
   BN_free(rx);
+  BN_free(qm2);
   BN_CTX_free(bctx);
   return st;
 }
