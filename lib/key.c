@@ -779,11 +779,17 @@ static zk_status ec_sign_rfc6979(const zk_key *key, uint8_t *rs, const uint8_t *
     if (HMAC(md, K, (int)fl, V, fl, V, &mlen) == NULL) goto done;
     memcpy(T, V, fl);
     if (BN_bin2bn(T, (int)fl, k) == NULL) goto done;
-    if (!BN_is_zero(k) && BN_cmp(k, q) < 0) {
+    /* Rejection sampling (3.2 h.3): a rejected candidate says nothing about the accepted k, and
+     * rejection has probability below 2^-32 on both curves, so the verdict is declassified. */
+    int k_ok = !BN_is_zero(k) && BN_cmp(k, q) < 0;
+    ZKI_DECLASSIFY(&k_ok, sizeof k_ok);
+    if (k_ok) {
       if (EC_POINT_mul(g, R, k, NULL, NULL, bctx) != 1) goto done;
       if (EC_POINT_get_affine_coordinates(g, R, rx, NULL, bctx) != 1) goto done;
       if (BN_nnmod(r, rx, q, bctx) != 1) goto done;
-      if (!BN_is_zero(r)) {
+      int r_ok = !BN_is_zero(r); /* r is part of the signature: public */
+      ZKI_DECLASSIFY(&r_ok, sizeof r_ok);
+      if (r_ok) {
         if (BN_mod_exp_mont_consttime(kinv, k, qm2, q, bctx, NULL) != 1) goto done;
         ERR_set_mark();
         sig = ECDSA_do_sign_ex(digest, (int)dlen, kinv, r, (EC_KEY *)key->ec);
@@ -853,17 +859,23 @@ zk_status zk_key_sign_digest(const zk_key *key, zk_sig_format fmt, uint8_t *sig,
       secp256k1_ecdsa_recoverable_signature rsig;
       int recid = 0;
       if (cap < ZK_RECOVERABLE_SIG_LEN) return ZK_ERR_BUFFER_TOO_SMALL;
-      if (secp256k1_ecdsa_sign_recoverable(ctx, &rsig, digest, key->k1_sec, NULL, NULL) != 1 ||
+      /* The result of signing (it fails only for a nonce out of range, which the RFC 6979
+       * retry loop inside libsecp256k1 rules out) and the signature are public. */
+      int ok = secp256k1_ecdsa_sign_recoverable(ctx, &rsig, digest, key->k1_sec, NULL, NULL);
+      ZKI_DECLASSIFY(&ok, sizeof ok);
+      if (ok != 1 ||
           secp256k1_ecdsa_recoverable_signature_serialize_compact(ctx, sig, &recid, &rsig) != 1)
         return ZK_ERR_INTERNAL;
       sig[64] = (uint8_t)recid;
+      ZKI_DECLASSIFY(sig, ZK_RECOVERABLE_SIG_LEN);
       *sig_len = ZK_RECOVERABLE_SIG_LEN;
       return ZK_OK;
     }
     if (fmt != ZK_SIG_DER && fmt != ZK_SIG_RAW) return ZK_ERR_UNSUPPORTED;
     secp256k1_ecdsa_signature s;
-    if (secp256k1_ecdsa_sign(ctx, &s, digest, key->k1_sec, NULL, NULL) != 1 ||
-        secp256k1_ecdsa_signature_serialize_compact(ctx, rs, &s) != 1)
+    int ok = secp256k1_ecdsa_sign(ctx, &s, digest, key->k1_sec, NULL, NULL);
+    ZKI_DECLASSIFY(&ok, sizeof ok);
+    if (ok != 1 || secp256k1_ecdsa_signature_serialize_compact(ctx, rs, &s) != 1)
       return ZK_ERR_INTERNAL;
     st = ZK_OK;
   } else {
@@ -871,6 +883,8 @@ zk_status zk_key_sign_digest(const zk_key *key, zk_sig_format fmt, uint8_t *sig,
     st = ec_sign_rfc6979(key, rs, digest, digest_len);
   }
   if (st != ZK_OK) return st;
+  /* The signature is the public output; from here on it is encoded like any public data. */
+  ZKI_DECLASSIFY(rs, 2 * fl);
   *sig_len = cap;
   if (fmt == ZK_SIG_RAW) return put_out(sig, sig_len, rs, 2 * fl);
   return rs_to_der(sig, sig_len, rs, fl);
@@ -884,9 +898,16 @@ static zk_status schnorr_sign(const zk_key *key, uint8_t sig[64], const uint8_t 
   secp256k1_schnorrsig_extraparams ep = SECP256K1_SCHNORRSIG_EXTRAPARAMS_INIT;
   ep.ndata = (unsigned char *)(uintptr_t)aux;
   zk_status st = ZK_ERR_INTERNAL;
-  if (secp256k1_keypair_create(ctx, &kp, key->k1_sec) == 1 &&
-      secp256k1_schnorrsig_sign_custom(ctx, sig, msg, msg_len, &kp, &ep) == 1)
-    st = ZK_OK;
+  /* Both results are public verdicts (a valid key, a completed signature), as is the signature;
+   * libsecp256k1's own constant-time test declassifies the same values. */
+  int ok = secp256k1_keypair_create(ctx, &kp, key->k1_sec);
+  ZKI_DECLASSIFY(&ok, sizeof ok);
+  if (ok == 1) {
+    ok = secp256k1_schnorrsig_sign_custom(ctx, sig, msg, msg_len, &kp, &ep);
+    ZKI_DECLASSIFY(&ok, sizeof ok);
+    ZKI_DECLASSIFY(sig, 64);
+  }
+  if (ok == 1) st = ZK_OK;
   zk_wipe(&kp, sizeof kp);
   if (st != ZK_OK) zk_wipe(sig, 64);
   return st;
