@@ -30,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "qos_fixture.h"
 #include "zerokey/attestation.h"
 #include "zerokey/backend.h"
 #include "zerokey/crypto.h"
@@ -41,71 +42,24 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const char PIVOT[] = "fuzz pivot";
-static const char *const ALIAS[3] = {"op-1", "op-2", "op-3"};
 static uint8_t pcrs[16 * 48];
-static zk_qos_keyset *ops[3], *quorum;
-static uint8_t shares[3][33];
+static zk_qos_keyset *ops[ZKF_OPS], *quorum;
+static uint8_t shares[ZKF_OPS][33];
 static zk_qos_envelope *env;
 static zk_att_verifier *verifier; /* per input: each mock backend has its own root */
 
-static void hex(char *out, const uint8_t *p, size_t n) {
-  for (size_t i = 0; i < n; i++) snprintf(out + 2 * i, 3, "%02x", p[i]);
-}
-
-static zk_qos_keyset *ks_fill(uint8_t fill) {
-  uint8_t seed[32];
-  zk_qos_keyset *ks = NULL;
-  memset(seed, fill, sizeof seed);
-  if (zk_qos_keyset_from_seed(&ks, seed, sizeof seed) != ZK_OK) abort();
-  return ks;
-}
-
 static void init(void) {
   for (int i = 0; i < 16 * 48; i++) pcrs[i] = (uint8_t)(i * 7 + 1);
-  for (int i = 0; i < 3; i++) ops[i] = ks_fill((uint8_t)(0x71 + i));
-  quorum = ks_fill(0x70);
-  uint8_t seed[32], all[3 * 33];
+  for (int i = 0; i < ZKF_OPS; i++) ops[i] = zkf_keyset((uint8_t)(0x71 + i));
+  quorum = zkf_keyset(0x70);
+  uint8_t seed[32], all[ZKF_OPS * 33];
   if (zk_qos_keyset_seed(quorum, seed, sizeof seed) != ZK_OK ||
-      zk_shamir_split(all, sizeof all, 3, 2, seed, sizeof seed) != ZK_OK)
+      zk_shamir_split(all, sizeof all, ZKF_OPS, 2, seed, sizeof seed) != ZK_OK)
     abort();
-  for (int i = 0; i < 3; i++) memcpy(shares[i], all + 33 * i, 33);
+  for (int i = 0; i < ZKF_OPS; i++) memcpy(shares[i], all + 33 * i, 33);
   zk_wipe(seed, sizeof seed);
   zk_wipe(all, sizeof all);
-
-  static char json[8192], members[3 * 320], pk[261], qk[261], ph[65], pcr[4][97];
-  uint8_t d[32];
-  size_t o = 0;
-  for (int i = 0; i < 3; i++) {
-    hex(pk, zk_qos_keyset_public(ops[i]), ZK_QOS_PUBLIC_LEN);
-    o += (size_t)snprintf(members + o, sizeof members - o, "%s{\"alias\":\"%s\",\"pubKey\":\"%s\"}",
-                          i ? "," : "", ALIAS[i], pk);
-  }
-  hex(qk, zk_qos_keyset_public(quorum), ZK_QOS_PUBLIC_LEN);
-  if (zk_sha256(d, (const uint8_t *)PIVOT, strlen(PIVOT)) != ZK_OK) abort();
-  hex(ph, d, 32);
-  for (int i = 0; i < 4; i++) hex(pcr[i], pcrs + 48 * i, 48);
-  int n = snprintf(
-      json, sizeof json,
-      "{\"namespace\":{\"name\":\"fuzz/node\",\"nonce\":1,\"quorumKey\":\"%s\"},"
-      "\"pivot\":{\"hash\":\"%s\",\"restart\":\"Never\",\"bridgeConfig\":[],\"debugMode\":false,"
-      "\"args\":[]},\"manifestSet\":{\"threshold\":2,\"members\":[%s]},"
-      "\"shareSet\":{\"threshold\":2,\"members\":[%s]},"
-      "\"enclave\":{\"pcr0\":\"%s\",\"pcr1\":\"%s\",\"pcr2\":\"%s\",\"pcr3\":\"%s\","
-      "\"awsRootCertificate\":\"726f6f74\",\"qosCommit\":\"fuzz\"},"
-      "\"patchSet\":{\"threshold\":0,\"members\":[]}}",
-      qk, ph, members, members, pcr[0], pcr[1], pcr[2], pcr[3]);
-  if (n <= 0 || (size_t)n >= sizeof json) abort();
-  zk_qos_manifest *m = NULL;
-  if (zk_qos_manifest_parse_json(&m, json, (size_t)n) != ZK_OK) abort();
-  if (zk_qos_envelope_new(&env, m) != ZK_OK) abort();
-  for (int i = 0; i < 2; i++) {
-    zk_qos_approval *a = NULL;
-    if (zk_qos_approval_sign(&a, ops[i], ALIAS[i], m) != ZK_OK ||
-        zk_qos_envelope_add_approval(env, ZK_QOS_SET_MANIFEST, a) != ZK_OK)
-      abort();
-    zk_qos_approval_free(a);
-  }
-  zk_qos_manifest_free(m);
+  env = zkf_envelope("fuzz/node", 1, "[]", pcrs, ops, quorum, PIVOT);
 }
 
 /* A booted node waiting for shares; *att: its setup attestation. */
@@ -130,8 +84,8 @@ static zk_qos_node *boot(zk_backend **be, uint8_t **att, size_t *att_len) {
 
 static void genuine(int i, const uint8_t *att, size_t att_len, uint8_t **enc, size_t *enc_len,
                     zk_qos_approval **ap) {
-  if (zk_qos_operator_provision(enc, enc_len, ap, verifier, ops[i], ALIAS[i], shares[i], 33, att,
-                                att_len, env, ZK_ATT_TIME_NOW) != ZK_OK)
+  if (zk_qos_operator_provision(enc, enc_len, ap, verifier, ops[i], ZKF_ALIAS[i], shares[i], 33,
+                                att, att_len, env, ZK_ATT_TIME_NOW) != ZK_OK)
     abort();
 }
 
@@ -158,7 +112,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     zk_qos_pubkey *pk = NULL;
     if (setup == NULL ||
         zk_qos_pubkey_parse(&pk, zk_qos_keyset_public(setup), ZK_QOS_PUBLIC_LEN) != ZK_OK ||
-        zk_qos_approval_sign(&ap, ops[op], ALIAS[op], zk_qos_envelope_manifest(env)) != ZK_OK ||
+        zk_qos_approval_sign(&ap, ops[op], ZKF_ALIAS[op], zk_qos_envelope_manifest(env)) != ZK_OK ||
         zk_qos_envelope_seal(&enc, &enc_len, pk, in, n) != ZK_OK)
       abort();
     zk_qos_pubkey_free(pk);
