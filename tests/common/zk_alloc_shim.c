@@ -42,6 +42,7 @@ static size_t g_peak_bytes;         /* under g_lock */
 static int g_overflow;              /* under g_lock */
 static unsigned long g_fail_target; /* under g_lock */
 static unsigned long g_since_arm;   /* under g_lock */
+static int g_sticky;                /* under g_lock: keep failing after the target */
 
 static atomic_uint g_mode;      /* MODE_TRACK | MODE_ARMED */
 static atomic_size_t g_entries; /* mirror of g_live for the lock-free fast path */
@@ -138,10 +139,12 @@ static int attempt(const void *caller) {
   if (!(atomic_load_explicit(&g_mode, memory_order_relaxed) & MODE_ARMED)) return 0;
   int fail = 0;
   lock();
-  if (g_fail_target != 0 && ++g_since_arm == g_fail_target) {
+  if (g_fail_target != 0 && ++g_since_arm >= g_fail_target) {
     fail = 1;
-    g_fail_target = 0;
-    atomic_fetch_and_explicit(&g_mode, ~MODE_ARMED, memory_order_relaxed);
+    if (!g_sticky) {
+      g_fail_target = 0;
+      atomic_fetch_and_explicit(&g_mode, ~MODE_ARMED, memory_order_relaxed);
+    }
     atomic_store_explicit(&g_failed, 1, memory_order_relaxed);
   }
   unlock();
@@ -283,6 +286,7 @@ void zk_shim_reset(void) {
   g_overflow = 0;
   g_fail_target = 0;
   g_since_arm = 0;
+  g_sticky = 0;
   atomic_store_explicit(&g_entries, 0, memory_order_relaxed);
   atomic_fetch_and_explicit(&g_mode, ~MODE_ARMED, memory_order_relaxed);
   atomic_store_explicit(&g_count, 0, memory_order_relaxed);
@@ -298,9 +302,10 @@ void zk_shim_track(int on) {
   }
 }
 
-void zk_shim_fail_at(unsigned long n) {
+static void arm(unsigned long n, int sticky) {
   lock();
   g_fail_target = n;
+  g_sticky = sticky;
   g_since_arm = 0;
   atomic_store_explicit(&g_failed, 0, memory_order_relaxed);
   if (n != 0) {
@@ -309,6 +314,14 @@ void zk_shim_fail_at(unsigned long n) {
     atomic_fetch_and_explicit(&g_mode, ~MODE_ARMED, memory_order_relaxed);
   }
   unlock();
+}
+
+void zk_shim_fail_at(unsigned long n) {
+  arm(n, 0);
+}
+
+void zk_shim_fail_from(unsigned long n) {
+  arm(n, 1);
 }
 
 unsigned long zk_shim_count(void) {

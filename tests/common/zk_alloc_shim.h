@@ -21,6 +21,8 @@
  *    and a realloc of such a pointer stays unrecorded (it is not a new allocation).
  *  - at most one failure is injected per zk_shim_fail_at() call: the chosen attempt returns
  *    NULL (errno = ENOMEM; posix_memalign returns ENOMEM; realloc leaves the block intact).
+ *    zk_shim_fail_from() instead fails the chosen attempt and every later one (memory stays
+ *    exhausted), until disarmed.
  *
  * Usage (CMake): target_link_libraries(<exe> PRIVATE zk_alloc_shim). Peak memory of a call:
  *   zk_shim_reset(); zk_shim_track(1); call(); zk_shim_track(0); peak = zk_shim_peak_bytes();
@@ -60,6 +62,10 @@ void zk_shim_track(int on);
  * attempt fails; later attempts succeed. Also clears the zk_shim_failed() flag. */
 void zk_shim_fail_at(unsigned long n);
 
+/* Fail the n-th allocation attempt counted from this call (1-based) and every attempt after
+ * it, until zk_shim_fail_at(0) or zk_shim_reset(); 0 disarms. Also clears zk_shim_failed(). */
+void zk_shim_fail_from(unsigned long n);
+
 /* Allocation attempts since the last zk_shim_reset() (counted whether or not tracking is on,
  * including the attempt made to fail; exempt callers, see below, are not counted). */
 unsigned long zk_shim_count(void);
@@ -71,7 +77,8 @@ size_t zk_shim_live_bytes(void);
 /* High-water mark of zk_shim_live_bytes() since the last zk_shim_reset(). */
 size_t zk_shim_peak_bytes(void);
 
-/* 1 if the failure armed by the last zk_shim_fail_at() has fired, else 0. */
+/* 1 if the failure armed by the last zk_shim_fail_at() / zk_shim_fail_from() has fired (at
+ * least once), else 0. */
 int zk_shim_failed(void);
 
 /* 1 if an allocation could not be recorded because the table was full since the last reset

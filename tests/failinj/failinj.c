@@ -98,6 +98,16 @@ static fi_stats g_total;
 static int g_findings;
 static int g_skipped;
 static unsigned long g_stride = 1;
+/* Pass 2: memory stays exhausted from the k-th attempt on (zk_shim_fail_from), so error paths
+ * that allocate (cleanup, error strings, fallbacks) fail too. */
+static int g_sticky;
+
+static void fi_arm(unsigned long k) {
+  if (g_sticky)
+    zk_shim_fail_from(k);
+  else
+    zk_shim_fail_at(k);
+}
 
 static void st_count(fi_stats *s, zk_status st) {
   for (int i = 0; i < 16; i++) {
@@ -124,7 +134,7 @@ static int genuine_leak(fi_fn fn, void *ctx, unsigned long k, size_t bytes) {
   for (int r = 0; r < REPEAT; r++) {
     struct mallinfo2 a = mallinfo2();
     zk_shim_reset();
-    zk_shim_fail_at(k);
+    fi_arm(k);
     memset(&o, 0, sizeof o);
     (void)fn(ctx, &o);
     zk_shim_fail_at(0);
@@ -170,7 +180,7 @@ static fi_stats fi_run(const char *name, fi_fn fn, void *ctx, int quiet) {
     for (int r = 0; r < 40; r++) {
       struct mallinfo2 a = mallinfo2();
       zk_shim_reset();
-      zk_shim_fail_at(kk);
+      fi_arm(kk);
       memset(&o, 0, sizeof o);
       (void)fn(ctx, &o);
       zk_shim_fail_at(0);
@@ -184,7 +194,7 @@ static fi_stats fi_run(const char *name, fi_fn fn, void *ctx, int quiet) {
   if (one != NULL && !quiet) k0 = k1 = strtoul(one, NULL, 10);
   for (unsigned long k = k0; k <= k1; k += g_stride) {
     zk_shim_reset();
-    zk_shim_fail_at(k);
+    fi_arm(k);
     zk_shim_track(1);
     memset(&o, 0, sizeof o);
     st = fn(ctx, &o);
@@ -314,6 +324,22 @@ static int self_test(void) {
   free(c);
   if (zk_shim_live() != 0 || zk_shim_peak_bytes() != 16) bad++;
   zk_shim_track(0);
+  /* fail_from fires on the chosen attempt and every later one, until disarmed */
+  zk_shim_reset();
+  zk_shim_fail_from(2);
+  void *d = malloc(8);
+  g_sink = d;
+  void *e = malloc(8);
+  g_sink = e;
+  void *f = calloc(1, 8);
+  g_sink = f;
+  int sticky_fired = zk_shim_failed();
+  zk_shim_fail_at(0);
+  void *g = malloc(8);
+  g_sink = g;
+  if (d == NULL || e != NULL || f != NULL || g == NULL || !sticky_fired) bad++;
+  free(d);
+  free(g);
   /* the harness sees a leak, an ignored failure and a dirty output */
   fi_stats s = fi_run("selftest-leak", self_leak, NULL, 1);
   int leak_seen = s.leaks > 0;
@@ -323,9 +349,9 @@ static int self_test(void) {
   /* self_leak's allocations from the reference calls are still around: release the last one */
   free(g_sink);
   printf(
-      "FAILINJ-SELFTEST fail_at_fired=%d leak_detected=%d ignored_failure_detected=%lu "
-      "not_closed_detected=%lu result=%s\n",
-      fired, leak_seen, s2.ok_diff, s3.open, bad ? "FAIL" : "ok");
+      "FAILINJ-SELFTEST fail_at_fired=%d fail_from_fired=%d leak_detected=%d "
+      "ignored_failure_detected=%lu not_closed_detected=%lu result=%s\n",
+      fired, sticky_fired, leak_seen, s2.ok_diff, s3.open, bad ? "FAIL" : "ok");
   return bad;
 }
 
@@ -1754,21 +1780,32 @@ int main(void) {
       {"nsm_responses", a_nsm, 0},
   };
   const char *only = getenv("FAILINJ_ONLY");
-  for (size_t i = 0; i < ZKI_ARRAY_LEN(areas); i++) {
-    if (only != NULL && strstr(only, areas[i].name) == NULL) continue;
-    if (areas[i].needs & missing) {
-      fi_skip(areas[i].name, areas[i].needs == 1 ? "nitro/documents.json vectors"
-                                                 : "turnkey tvc_valid_provisioning_details");
-      continue;
+  /* Pass 1: one failed allocation per call. Pass 2 ("sticky/<area>"): every allocation fails
+   * from the k-th on. FAILINJ_PASSES=1 or =2 runs one of them (debugging). */
+  const char *passes = getenv("FAILINJ_PASSES");
+  for (int pass = 1; pass <= 2; pass++) {
+    if (passes != NULL && strchr(passes, '0' + pass) == NULL) continue;
+    g_sticky = pass == 2;
+    memset(&g_total, 0, sizeof g_total);
+    for (size_t i = 0; i < ZKI_ARRAY_LEN(areas); i++) {
+      if (only != NULL && strstr(only, areas[i].name) == NULL) continue;
+      if (areas[i].needs & missing) {
+        if (pass == 1)
+          fi_skip(areas[i].name, areas[i].needs == 1 ? "nitro/documents.json vectors"
+                                                     : "turnkey tvc_valid_provisioning_details");
+        continue;
+      }
+      char name[64];
+      snprintf(name, sizeof name, "%s%s", g_sticky ? "sticky/" : "", areas[i].name);
+      fi_run(name, areas[i].fn, NULL, 0);
     }
-    fi_run(areas[i].name, areas[i].fn, NULL, 0);
+    printf(
+        "FAILINJ %stotal: calls=%lu injected=%lu errors=%lu nomem=%lu ok_same=%lu leaks=%lu "
+        "open=%lu ok_diff=%lu cache_replaced=%lu not_fired=%lu stride=%lu skipped_areas=%d\n",
+        g_sticky ? "sticky " : "", g_total.calls, g_total.injected, g_total.errors, g_total.nomem,
+        g_total.ok_same, g_total.leaks, g_total.open, g_total.ok_diff, g_total.cache,
+        g_total.not_fired, g_stride, g_skipped);
   }
-  printf(
-      "FAILINJ total: calls=%lu injected=%lu errors=%lu nomem=%lu ok_same=%lu leaks=%lu "
-      "open=%lu ok_diff=%lu cache_replaced=%lu not_fired=%lu stride=%lu skipped_areas=%d\n",
-      g_total.calls, g_total.injected, g_total.errors, g_total.nomem, g_total.ok_same,
-      g_total.leaks, g_total.open, g_total.ok_diff, g_total.cache, g_total.not_fired, g_stride,
-      g_skipped);
   if (g_findings) {
     printf("FAILINJ: %d area(s) with findings\n", g_findings);
     return 1;
