@@ -28,10 +28,11 @@ int main(int argc, char **argv) {
     fprintf(stderr, "%s: %s (%s)\n", argv[1], zk_status_str(st), zk_status_name(st));
     return 1;
   }
-  printf("{\"EifVersion\":%u,\"Arch\":\"%s\",\"Sections\":%u,\"Ramdisks\":%u,"
-         "\"Measurements\":{\"HashAlgorithm\":\"Sha384 { ... }\",",
-         (unsigned)info.version, (info.flags & ZK_EIF_FLAG_AARCH64) ? "aarch64" : "x86_64",
-         (unsigned)info.num_sections, (unsigned)info.num_ramdisks);
+  printf(
+      "{\"EifVersion\":%u,\"Arch\":\"%s\",\"Sections\":%u,\"Ramdisks\":%u,"
+      "\"Measurements\":{\"HashAlgorithm\":\"Sha384 { ... }\",",
+      (unsigned)info.version, (info.flags & ZK_EIF_FLAG_AARCH64) ? "aarch64" : "x86_64",
+      (unsigned)info.num_sections, (unsigned)info.num_ramdisks);
   hex("PCR0", info.pcr0, ZK_EIF_PCR_LEN, 1);
   hex("PCR1", info.pcr1, ZK_EIF_PCR_LEN, 1);
   hex("PCR2", info.pcr2, ZK_EIF_PCR_LEN, info.has_pcr8);

@@ -17,7 +17,8 @@ static int check(const char *what, zk_status st) {
 
 int main(void) {
   const char *org = "f9a31c64-d604-42e4-9bef-a773096afad7";
-  const char *mnemonic = "leaf lady until indicate praise final route toast cake minimum insect unknown";
+  const char *mnemonic =
+      "leaf lady until indicate praise final route toast cake minimum insect unknown";
   zk_key *enclave = NULL, *pinned = NULL, *client = NULL, *client_pub = NULL, *stranger = NULL;
   char *bundle = NULL;
   size_t bundle_len = 0;

@@ -78,8 +78,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       .allowed_tags = tags,
       .n_allowed_tags = sizeof tags / sizeof tags[0],
   };
-  const zki_cbor_limits small = {.max_len = 256, .max_depth = 3, .max_items = 16, .max_string = 8,
-                                 .allow_indefinite = true};
+  const zki_cbor_limits small = {
+      .max_len = 256, .max_depth = 3, .max_items = 16, .max_string = 8, .allow_indefinite = true};
   check(data, size, &strict, false);
   check(data, size, &permissive, false);
   check(data, size, &canonical, true);

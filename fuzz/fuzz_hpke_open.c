@@ -35,8 +35,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (size < 2) return 0;
   init_keys();
   static const zk_hpke_aead aeads[4] = {ZK_HPKE_AEAD_AES_128_GCM, ZK_HPKE_AEAD_AES_256_GCM,
-                                        ZK_HPKE_AEAD_CHACHA20_POLY1305,
-                                        ZK_HPKE_AEAD_EXPORT_ONLY};
+                                        ZK_HPKE_AEAD_CHACHA20_POLY1305, ZK_HPKE_AEAD_EXPORT_ONLY};
   zk_hpke_params p;
   memset(&p, 0, sizeof p);
   p.mode = (zk_hpke_mode)(data[0] & 3);

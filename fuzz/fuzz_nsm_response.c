@@ -96,8 +96,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       if (st != ZK_OK && !all_zero(v, 16)) abort();
       break;
   }
-  if ((op == ZKI_NSM_DESCRIBE_PCR || op == ZKI_NSM_EXTEND_PCR) && st != ZK_OK && vlen != 0)
-    abort();
+  if ((op == ZKI_NSM_DESCRIBE_PCR || op == ZKI_NSM_EXTEND_PCR) && st != ZK_OK && vlen != 0) abort();
   zk_free(doc);
   zk_backend_free(b);
   return 0;

@@ -31,10 +31,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (zk_qos_envelope_serialize_borsh(env, &b, &bn) != ZK_OK) abort();
   if (!(data[0] & 1) && (bn != n || memcmp(b, in, n) != 0)) abort();
   zk_qos_envelope *back = NULL;
-  if (zk_qos_envelope_parse_borsh(
-          &back, b, bn,
-          (zk_qos_manifest_version)zk_qos_manifest_version_of(zk_qos_envelope_manifest(env))) !=
-      ZK_OK)
+  if (zk_qos_envelope_parse_borsh(&back, b, bn,
+                                  (zk_qos_manifest_version)zk_qos_manifest_version_of(
+                                      zk_qos_envelope_manifest(env))) != ZK_OK)
     abort();
   zk_qos_envelope_free(back);
   zk_free(b);

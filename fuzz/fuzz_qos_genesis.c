@@ -33,7 +33,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   zk_free(b);
   uint8_t *share = NULL;
   size_t share_len = 0;
-  if (zk_qos_genesis_open_share(g, ks, &share, &share_len) == ZK_OK) zk_free_secret(share, share_len);
+  if (zk_qos_genesis_open_share(g, ks, &share, &share_len) == ZK_OK)
+    zk_free_secret(share, share_len);
   (void)zk_qos_genesis_check_quorum(g, ks);
   (void)zk_qos_genesis_check_dr(g, ks);
   zk_qos_genesis_free(g);

@@ -22,10 +22,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   zk_qos_manifest *m = NULL;
   zk_status st;
   switch (data[0] & 3) {
-    case 0: st = zk_qos_manifest_parse_borsh(&m, in, n, ZK_QOS_MANIFEST_AUTO); break;
-    case 1: st = zk_qos_manifest_parse_borsh(&m, in, n, ZK_QOS_MANIFEST_V0); break;
-    case 2: st = zk_qos_manifest_parse_borsh(&m, in, n, ZK_QOS_MANIFEST_V1); break;
-    default: st = zk_qos_manifest_parse_json(&m, (const char *)in, n); break;
+    case 0:
+      st = zk_qos_manifest_parse_borsh(&m, in, n, ZK_QOS_MANIFEST_AUTO);
+      break;
+    case 1:
+      st = zk_qos_manifest_parse_borsh(&m, in, n, ZK_QOS_MANIFEST_V0);
+      break;
+    case 2:
+      st = zk_qos_manifest_parse_borsh(&m, in, n, ZK_QOS_MANIFEST_V1);
+      break;
+    default:
+      st = zk_qos_manifest_parse_json(&m, (const char *)in, n);
+      break;
   }
   if (st != ZK_OK) {
     if (m != NULL) abort(); /* fail closed */

@@ -58,7 +58,9 @@ void zk_backend_free(zk_backend *b) {
   free(b);
 }
 
-const char *zk_backend_name(const zk_backend *b) { return b == NULL ? "" : b->ops->name; }
+const char *zk_backend_name(const zk_backend *b) {
+  return b == NULL ? "" : b->ops->name;
+}
 
 zk_status zk_backend_random(zk_backend *b, uint8_t *out, size_t len) {
   if (b == NULL || (out == NULL && len > 0)) return ZK_ERR_ARG;
@@ -68,9 +70,9 @@ zk_status zk_backend_random(zk_backend *b, uint8_t *out, size_t len) {
   return st;
 }
 
-zk_status zk_backend_attest(zk_backend *b, uint8_t **doc, size_t *doc_len,
-                            const uint8_t *user_data, size_t user_data_len, const uint8_t *nonce,
-                            size_t nonce_len, const uint8_t *public_key, size_t public_key_len) {
+zk_status zk_backend_attest(zk_backend *b, uint8_t **doc, size_t *doc_len, const uint8_t *user_data,
+                            size_t user_data_len, const uint8_t *nonce, size_t nonce_len,
+                            const uint8_t *public_key, size_t public_key_len) {
   if (doc != NULL) *doc = NULL;
   if (doc_len != NULL) *doc_len = 0;
   if (b == NULL || doc == NULL || doc_len == NULL) return ZK_ERR_ARG;

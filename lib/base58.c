@@ -104,8 +104,7 @@ static zk_status checksum(uint8_t sum[4], const uint8_t *p, size_t len) {
   return st;
 }
 
-zk_status zki_base58check_encode(char **out, size_t *out_len, const uint8_t *payload,
-                                 size_t len) {
+zk_status zki_base58check_encode(char **out, size_t *out_len, const uint8_t *payload, size_t len) {
   if (out != NULL) *out = NULL;
   if (out_len != NULL) *out_len = 0;
   if (out == NULL || out_len == NULL || (payload == NULL && len > 0)) return ZK_ERR_ARG;

@@ -63,7 +63,9 @@ zk_status zki_borsh_bool(zki_borsh_r *r, bool *v) {
   return ZK_OK;
 }
 
-zk_status zki_borsh_option(zki_borsh_r *r, bool *present) { return zki_borsh_bool(r, present); }
+zk_status zki_borsh_option(zki_borsh_r *r, bool *present) {
+  return zki_borsh_bool(r, present);
+}
 
 zk_status zki_borsh_fixed(zki_borsh_r *r, const uint8_t **p, size_t n) {
   *p = NULL;
@@ -200,7 +202,9 @@ void zki_borsh_w_u64(zki_borsh_w *w, uint64_t v) {
   if (p)
     for (int i = 0; i < 8; i++) p[i] = (uint8_t)(v >> (8 * i));
 }
-void zki_borsh_w_bool(zki_borsh_w *w, bool v) { zki_borsh_w_u8(w, v ? 1 : 0); }
+void zki_borsh_w_bool(zki_borsh_w *w, bool v) {
+  zki_borsh_w_u8(w, v ? 1 : 0);
+}
 void zki_borsh_w_fixed(zki_borsh_w *w, const uint8_t *p, size_t n) {
   if (n == 0) return;
   uint8_t *d = wgrow(w, n);

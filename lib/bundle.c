@@ -266,8 +266,7 @@ static zk_status open_envelope(uint8_t **data, size_t *data_len, const char *bun
   size_t signer_len = 0, sig_len = 0, d_len = 0;
   uint8_t pinned[PUB_LEN];
   zk_status st = parse_object(&j, bundle, len);
-  if (st == ZK_OK && !member_equals(j, "version", ZK_BUNDLE_VERSION_V1))
-    st = ZK_ERR_BUNDLE_VERSION;
+  if (st == ZK_OK && !member_equals(j, "version", ZK_BUNDLE_VERSION_V1)) st = ZK_ERR_BUNDLE_VERSION;
   if (st == ZK_OK) st = check_members(j, ENVELOPE_KEYS, 4);
   if (st == ZK_OK) st = get_hex(j, "enclaveQuorumPublic", &signer, &signer_len, PUB_LEN);
   if (st == ZK_OK) st = get_hex(j, "dataSignature", &sig, &sig_len, ZK_MAX_SIG_LEN);
@@ -315,9 +314,9 @@ static zk_status open_members(uint8_t **pt, size_t *pt_len, const json_t *j,
   return st;
 }
 
-zk_status zk_bundle_export_open(uint8_t **pt, size_t *pt_len, const char *bundle,
-                                size_t bundle_len, const zk_key *enclave_key,
-                                const char *organization_id, const zk_key *target_key) {
+zk_status zk_bundle_export_open(uint8_t **pt, size_t *pt_len, const char *bundle, size_t bundle_len,
+                                const zk_key *enclave_key, const char *organization_id,
+                                const zk_key *target_key) {
   CLEAR_OUT_OR_RETURN(pt, pt_len);
   if (bundle == NULL || enclave_key == NULL || organization_id == NULL || target_key == NULL)
     return ZK_ERR_ARG;
@@ -347,8 +346,8 @@ static zk_status open_target(zk_key **target, const char *bundle, size_t len,
   zk_status st = open_envelope(&data, &data_len, bundle, len, enclave_key);
   if (st == ZK_OK) st = parse_object(&j, (const char *)data, data_len);
   if (st == ZK_OK) st = check_members(j, TARGET_KEYS, 3);
-  if (st == ZK_OK && (json_object_get(j, "targetPublic") == NULL ||
-                      json_object_get(j, "organizationId") == NULL))
+  if (st == ZK_OK &&
+      (json_object_get(j, "targetPublic") == NULL || json_object_get(j, "organizationId") == NULL))
     st = ZK_ERR_BUNDLE_FORMAT;
   if (st == ZK_OK && !member_equals(j, "organizationId", organization_id))
     st = ZK_ERR_BUNDLE_ORGANIZATION;
@@ -381,16 +380,16 @@ static zk_status encrypted_bundle(char **out, size_t *out_len, const zk_key *tar
 
 zk_status zk_bundle_import_seal(char **out, size_t *out_len, const char *target_bundle,
                                 size_t target_bundle_len, const zk_key *enclave_key,
-                                const char *organization_id, const char *user_id,
-                                const uint8_t *pt, size_t pt_len) {
+                                const char *organization_id, const char *user_id, const uint8_t *pt,
+                                size_t pt_len) {
   CLEAR_OUT_OR_RETURN(out, out_len);
   if (target_bundle == NULL || enclave_key == NULL || organization_id == NULL ||
       (pt == NULL && pt_len > 0))
     return ZK_ERR_ARG;
   if (pt_len > ZK_BUNDLE_MAX_PLAINTEXT) return ZK_ERR_TOO_LARGE;
   zk_key *target = NULL;
-  zk_status st = open_target(&target, target_bundle, target_bundle_len, enclave_key,
-                             organization_id, user_id);
+  zk_status st =
+      open_target(&target, target_bundle, target_bundle_len, enclave_key, organization_id, user_id);
   if (st == ZK_OK) st = encrypted_bundle(out, out_len, target, pt, pt_len);
   zk_key_free(target);
   return st;
@@ -405,8 +404,7 @@ zk_status zk_bundle_otp_seal(char **out, size_t *out_len, const char *target_bun
   size_t n = strlen(otp_code);
   if (n == 0 || n > 64) return ZK_ERR_VALUE;
   for (size_t i = 0; i < n; i++)
-    if ((unsigned char)otp_code[i] < 0x20 || (unsigned char)otp_code[i] > 0x7e)
-      return ZK_ERR_VALUE;
+    if ((unsigned char)otp_code[i] < 0x20 || (unsigned char)otp_code[i] > 0x7e) return ZK_ERR_VALUE;
   if (zk_key_curve(client_key) != ZK_CURVE_P256) return ZK_ERR_CURVE;
   uint8_t comp[COMP_LEN];
   size_t comp_len = sizeof comp;
@@ -442,8 +440,8 @@ zk_status zk_bundle_credential_open(uint8_t **pt, size_t *pt_len, const char *bu
     if (st != ZK_OK && st != ZK_ERR_NOMEM) st = ZK_ERR_HPKE_ENC;
   }
   if (st == ZK_OK) st = ser_pub(enc, pe);
-  if (st == ZK_OK) st = tk_open(pt, pt_len, target_key, enc, sizeof enc, raw + COMP_LEN,
-                                raw_len - COMP_LEN);
+  if (st == ZK_OK)
+    st = tk_open(pt, pt_len, target_key, enc, sizeof enc, raw + COMP_LEN, raw_len - COMP_LEN);
   zk_key_free(pe);
   zk_free_secret(raw, raw_len);
   return st;

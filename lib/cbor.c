@@ -337,7 +337,7 @@ static zk_status scan(scan_state *s) {
         stack[sp++] = (frame){.kind = FR_TAG, .remaining = 1};
         leaf = false;
         break;
-      default: /* 7 */
+      default:                                              /* 7 */
         if (ai < 20 || ai == 24) return ZK_ERR_UNSUPPORTED; /* unassigned simple values */
         if (s->canonical) {
           if (ai == 26) {
@@ -410,7 +410,8 @@ static zk_status enc_string(outbuf *o, const cbor_item_t *it, bool text) {
   if (text ? cbor_string_is_definite(it) : cbor_bytestring_is_definite(it)) {
     size_t n = text ? cbor_string_length(it) : cbor_bytestring_length(it);
     const uint8_t *p = text ? cbor_string_handle(it) : cbor_bytestring_handle(it);
-    hl = text ? cbor_encode_string_start(n, h, sizeof h) : cbor_encode_bytestring_start(n, h, sizeof h);
+    hl = text ? cbor_encode_string_start(n, h, sizeof h)
+              : cbor_encode_bytestring_start(n, h, sizeof h);
     ZKI_TRY(ob_put(o, h, hl));
     return ob_put(o, p, n);
   }
@@ -484,8 +485,10 @@ static zk_status enc_map(outbuf *o, const cbor_item_t *it, unsigned depth) {
   if (st == ZK_OK) {
     qsort(e, n, sizeof *e, enc_entry_cmp);
     for (size_t i = 0; i < n && st == ZK_OK; i++) {
-      if (i > 0 && enc_entry_cmp(&e[i - 1], &e[i]) == 0) st = ZK_ERR_DUPLICATE_KEY;
-      else st = ob_put(o, e[i].bytes, e[i].len);
+      if (i > 0 && enc_entry_cmp(&e[i - 1], &e[i]) == 0)
+        st = ZK_ERR_DUPLICATE_KEY;
+      else
+        st = ob_put(o, e[i].bytes, e[i].len);
     }
   }
   for (size_t i = 0; i < n; i++) free(e[i].bytes);
@@ -826,7 +829,8 @@ zk_status zki_cbor_decode(cbor_item_t **out, const uint8_t *buf, size_t len,
   st = check_dups(item, &idx, &dup);
   if (st == ZK_OK && idx != s.n_items) st = ZK_ERR_INTERNAL; /* scan and tree disagree */
   if (st != ZK_OK) {
-    if (err_off != NULL) *err_off = (st == ZK_ERR_DUPLICATE_KEY && dup < s.n_items) ? s.offsets[dup] : 0;
+    if (err_off != NULL)
+      *err_off = (st == ZK_ERR_DUPLICATE_KEY && dup < s.n_items) ? s.offsets[dup] : 0;
     cbor_decref(&item);
     free(s.offsets);
     return st;

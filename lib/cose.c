@@ -76,8 +76,8 @@ static int64_t curve_alg(zk_curve c) {
 /* Sig_structure                                                             */
 
 zk_status zk_cose_sig_structure(uint8_t **out, size_t *out_len, const uint8_t *protected_hdr,
-                                size_t protected_len, const uint8_t *external_aad,
-                                size_t aad_len, const uint8_t *payload, size_t payload_len) {
+                                size_t protected_len, const uint8_t *external_aad, size_t aad_len,
+                                const uint8_t *payload, size_t payload_len) {
   if (out != NULL) *out = NULL;
   if (out_len != NULL) *out_len = 0;
   if (out == NULL || out_len == NULL || (protected_hdr == NULL && protected_len != 0) ||
@@ -247,14 +247,14 @@ static bool map_has_label(const cbor_item_t *map, const label *l) {
     label o;
     if (get_label(pairs[i].key, &o) != ZK_OK) continue;
     if (o.is_int != l->is_int) continue;
-    if (o.is_int ? o.i == l->i : (o.slen == l->slen && memcmp(o.s, l->s, o.slen) == 0))
-      return true;
+    if (o.is_int ? o.i == l->i : (o.slen == l->slen && memcmp(o.s, l->s, o.slen) == 0)) return true;
   }
   return false;
 }
 
 /* Checks the labels and value types of one header bucket. */
-static zk_status check_bucket(const cbor_item_t *bucket, const cbor_item_t *prot, bool is_protected) {
+static zk_status check_bucket(const cbor_item_t *bucket, const cbor_item_t *prot,
+                              bool is_protected) {
   size_t n = cbor_map_size(bucket);
   struct cbor_pair *pairs = cbor_map_handle(bucket);
   for (size_t i = 0; i < n; i++) {
@@ -266,7 +266,7 @@ static zk_status check_bucket(const cbor_item_t *bucket, const cbor_item_t *prot
     switch (l.i) {
       case COSE_LABEL_ALG:
         if (!is_protected) return ZK_ERR_COSE_HEADER; /* alg must be protected */
-        break;                                       /* value checked by the caller */
+        break;                                        /* value checked by the caller */
       case COSE_LABEL_CRIT: {
         if (!is_protected || !cbor_isa_array(v) || cbor_array_size(v) == 0)
           return ZK_ERR_COSE_HEADER;
@@ -276,7 +276,8 @@ static zk_status check_bucket(const cbor_item_t *bucket, const cbor_item_t *prot
           label c;
           ZKI_TRY(get_label(labels[j], &c));
           /* Understood by this implementation and present in the protected bucket. */
-          if (!c.is_int || (c.i != COSE_LABEL_ALG && c.i != COSE_LABEL_CTYP && c.i != COSE_LABEL_KID) ||
+          if (!c.is_int ||
+              (c.i != COSE_LABEL_ALG && c.i != COSE_LABEL_CTYP && c.i != COSE_LABEL_KID) ||
               !map_has_label(prot, &c))
             return ZK_ERR_COSE_HEADER;
         }
@@ -514,6 +515,10 @@ const uint8_t *zk_cose_sign1_kid(const zk_cose_sign1 *msg, size_t *len) {
   return msg != NULL ? msg->kid : NULL;
 }
 
-int64_t zk_cose_sign1_alg(const zk_cose_sign1 *msg) { return msg != NULL ? msg->alg : 0; }
+int64_t zk_cose_sign1_alg(const zk_cose_sign1 *msg) {
+  return msg != NULL ? msg->alg : 0;
+}
 
-int zk_cose_sign1_is_tagged(const zk_cose_sign1 *msg) { return msg != NULL ? msg->tagged : 0; }
+int zk_cose_sign1_is_tagged(const zk_cose_sign1 *msg) {
+  return msg != NULL ? msg->tagged : 0;
+}

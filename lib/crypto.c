@@ -109,8 +109,8 @@ static zk_status hmac_full(zk_hash_alg alg, uint8_t *out, size_t hlen, const uin
   EVP_MAC *mac = EVP_MAC_fetch(NULL, "HMAC", NULL);
   EVP_MAC_CTX *ctx = mac != NULL ? EVP_MAC_CTX_new(mac) : NULL;
   OSSL_PARAM params[2];
-  params[0] = OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST,
-                                               (char *)(uintptr_t)hash_name(alg), 0);
+  params[0] =
+      OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, (char *)(uintptr_t)hash_name(alg), 0);
   params[1] = OSSL_PARAM_construct_end();
   size_t olen = 0;
   if (ctx == NULL) goto done;
@@ -125,8 +125,8 @@ done:
   return st;
 }
 
-zk_status zk_hmac(zk_hash_alg alg, uint8_t *out, size_t out_len, const uint8_t *key,
-                  size_t key_len, const uint8_t *msg, size_t msg_len) {
+zk_status zk_hmac(zk_hash_alg alg, uint8_t *out, size_t out_len, const uint8_t *key, size_t key_len,
+                  const uint8_t *msg, size_t msg_len) {
   size_t hlen = zk_hash_len(alg);
   if (out == NULL) return ZK_ERR_ARG;
   if (hlen == 0 || (key == NULL && key_len > 0) || (msg == NULL && msg_len > 0)) {
@@ -160,8 +160,8 @@ zk_status zk_hmac_verify(zk_hash_alg alg, const uint8_t *tag, size_t tag_len, co
 /* ---- HKDF (EVP_KDF "HKDF") ---- */
 
 static zk_status hkdf_run(zk_hash_alg alg, int mode, uint8_t *out, size_t out_len,
-                          const uint8_t *salt, size_t salt_len, const uint8_t *key,
-                          size_t key_len, const uint8_t *info, size_t info_len) {
+                          const uint8_t *salt, size_t salt_len, const uint8_t *key, size_t key_len,
+                          const uint8_t *info, size_t info_len) {
   /*
    * The provider copies octet-string parameters; zero-length ones still need a
    * non-NULL pointer for OSSL_PARAM to describe "present but empty".
@@ -169,17 +169,17 @@ static zk_status hkdf_run(zk_hash_alg alg, int mode, uint8_t *out, size_t out_le
   static const uint8_t empty[1] = {0};
   OSSL_PARAM params[6];
   size_t n = 0;
-  params[n++] = OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST,
-                                                 (char *)(uintptr_t)hash_name(alg), 0);
+  params[n++] =
+      OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, (char *)(uintptr_t)hash_name(alg), 0);
   params[n++] = OSSL_PARAM_construct_int(OSSL_KDF_PARAM_MODE, &mode);
   params[n++] = OSSL_PARAM_construct_octet_string(
       OSSL_KDF_PARAM_KEY, (void *)(uintptr_t)(key_len > 0 ? key : empty), key_len);
   if (mode != EVP_KDF_HKDF_MODE_EXPAND_ONLY && salt_len > 0)
-    params[n++] = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SALT,
-                                                    (void *)(uintptr_t)salt, salt_len);
+    params[n++] =
+        OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SALT, (void *)(uintptr_t)salt, salt_len);
   if (mode != EVP_KDF_HKDF_MODE_EXTRACT_ONLY && info_len > 0)
-    params[n++] = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_INFO,
-                                                    (void *)(uintptr_t)info, info_len);
+    params[n++] =
+        OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_INFO, (void *)(uintptr_t)info, info_len);
   params[n] = OSSL_PARAM_construct_end();
 
   zk_status st = ZK_ERR_INTERNAL;
@@ -280,9 +280,8 @@ static int gcm_update(EVP_CIPHER_CTX *ctx, uint8_t *out, const uint8_t *in, size
 
 /* Shared argument validation for seal and open. */
 static zk_status gcm_check(const uint8_t *key, size_t key_len, const uint8_t *nonce,
-                           size_t nonce_len, const uint8_t *aad, size_t aad_len,
-                           const uint8_t *in, size_t in_len, const uint8_t *out,
-                           const uint8_t *tag, size_t tag_len) {
+                           size_t nonce_len, const uint8_t *aad, size_t aad_len, const uint8_t *in,
+                           size_t in_len, const uint8_t *out, const uint8_t *tag, size_t tag_len) {
   if (key == NULL || tag == NULL || (nonce == NULL && nonce_len > 0)) return ZK_ERR_ARG;
   if ((aad == NULL && aad_len > 0) || (in == NULL && in_len > 0) || (out == NULL && in_len > 0))
     return ZK_ERR_ARG;
@@ -300,8 +299,8 @@ zk_status zk_aes_gcm_seal(uint8_t *ct, uint8_t *tag, size_t tag_len, const uint8
   EVP_CIPHER_CTX *ctx = NULL;
   uint8_t fin[16];
   int flen = 0;
-  zk_status st = gcm_check(key, key_len, nonce, nonce_len, aad, aad_len, pt, pt_len, ct, tag,
-                           tag_len);
+  zk_status st =
+      gcm_check(key, key_len, nonce, nonce_len, aad, aad_len, pt, pt_len, ct, tag, tag_len);
   if (st != ZK_OK) goto out;
   st = ZK_ERR_INTERNAL;
   if ((ctx = EVP_CIPHER_CTX_new()) == NULL) goto out;
@@ -326,8 +325,8 @@ zk_status zk_aes_gcm_open(uint8_t *pt, const uint8_t *key, size_t key_len, const
   uint8_t tagbuf[ZK_AES_GCM_TAG_LEN];
   uint8_t fin[16];
   int flen = 0;
-  zk_status st = gcm_check(key, key_len, nonce, nonce_len, aad, aad_len, ct, ct_len, pt, tag,
-                           tag_len);
+  zk_status st =
+      gcm_check(key, key_len, nonce, nonce_len, aad, aad_len, ct, ct_len, pt, tag, tag_len);
   if (st != ZK_OK) goto out;
   st = ZK_ERR_INTERNAL;
   memcpy(tagbuf, tag, sizeof tagbuf); /* the ctrl API takes a non-const pointer */

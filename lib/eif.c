@@ -84,18 +84,22 @@ static uint32_t crc_update(uint32_t crc, const uint8_t *p, size_t n) {
   return ~crc;
 }
 
-static uint16_t be16(const uint8_t *p) { return (uint16_t)((p[0] << 8) | p[1]); }
+static uint16_t be16(const uint8_t *p) {
+  return (uint16_t)((p[0] << 8) | p[1]);
+}
 static uint32_t be32(const uint8_t *p) {
   return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | p[3];
 }
-static uint64_t be64(const uint8_t *p) { return ((uint64_t)be32(p) << 32) | be32(p + 4); }
+static uint64_t be64(const uint8_t *p) {
+  return ((uint64_t)be32(p) << 32) | be32(p + 4);
+}
 
 /* ---- measurement state ---- */
 
 typedef struct eif_state {
   EVP_MD_CTX *h0, *h1, *h2;
   uint32_t crc;
-  uint8_t *sig;  /* signature section */
+  uint8_t *sig; /* signature section */
   size_t sig_len;
   int have_kernel, have_cmdline, have_sig, have_meta;
 } eif_state;
@@ -141,9 +145,10 @@ static zk_status u8_array(uint8_t **out, size_t *out_len, const cbor_item_t *it)
 
 /* serde_cbor bytes of PcrInfo {register_index: 0, register_value: pcr0}: what nitro-cli signs. */
 static size_t pcr0_payload(uint8_t *out, const uint8_t pcr0[ZK_EIF_PCR_LEN]) {
-  static const uint8_t head[] = {0xA2, 0x6E, 'r', 'e', 'g', 'i', 's', 't', 'e', 'r', '_', 'i',
-                                 'n',  'd',  'e', 'x', 0x00, 0x6E, 'r', 'e', 'g', 'i', 's', 't',
-                                 'e',  'r',  '_', 'v', 'a', 'l', 'u', 'e', 0x98, ZK_EIF_PCR_LEN};
+  static const uint8_t head[] = {0xA2, 0x6E, 'r', 'e', 'g', 'i',  's',           't',  'e',
+                                 'r',  '_',  'i', 'n', 'd', 'e',  'x',           0x00, 0x6E,
+                                 'r',  'e',  'g', 'i', 's', 't',  'e',           'r',  '_',
+                                 'v',  'a',  'l', 'u', 'e', 0x98, ZK_EIF_PCR_LEN};
   size_t n = sizeof(head);
   memcpy(out, head, n);
   for (size_t i = 0; i < ZK_EIF_PCR_LEN; i++) {

@@ -17,8 +17,8 @@
 
 #include "zerokey/crypto.h"
 #include "zerokey/hpke.h"
-#include "zk_hpke_internal.h"
 #include "zk_ctime.h"
+#include "zk_hpke_internal.h"
 #include "zk_internal.h"
 
 #define NH 32  /* HKDF-SHA256 output */
@@ -91,7 +91,8 @@ static zk_status labeled_extract(uint8_t prk[NH], const uint8_t *suite, size_t s
   return st;
 }
 
-/* LabeledExpand(prk, label, info, L) = Expand(prk, I2OSP(L,2) || "HPKE-v1" || suite || label || info, L). */
+/* LabeledExpand(prk, label, info, L) = Expand(prk, I2OSP(L,2) || "HPKE-v1" || suite || label ||
+ * info, L). */
 static zk_status labeled_expand(uint8_t *okm, size_t okm_len, const uint8_t *suite,
                                 size_t suite_len, const uint8_t prk[NH], const char *label,
                                 const uint8_t *info, size_t info_len) {
@@ -147,19 +148,24 @@ static zk_status extract_and_expand(uint8_t shared[NH], const uint8_t *dhv, size
   uint8_t prk[NH];
   zk_status st = labeled_extract(prk, KEM_SUITE, sizeof KEM_SUITE, NULL, 0, "eae_prk", dhv, dh_len);
   if (st == ZK_OK)
-    st = labeled_expand(shared, NH, KEM_SUITE, sizeof KEM_SUITE, prk, "shared_secret",
-                        kem_context, kc_len);
+    st = labeled_expand(shared, NH, KEM_SUITE, sizeof KEM_SUITE, prk, "shared_secret", kem_context,
+                        kc_len);
   zk_wipe(prk, sizeof prk);
   return st;
 }
 
 static size_t aead_nk(zk_hpke_aead aead) {
   switch (aead) {
-    case ZK_HPKE_AEAD_AES_128_GCM: return 16;
-    case ZK_HPKE_AEAD_AES_256_GCM: return 32;
-    case ZK_HPKE_AEAD_CHACHA20_POLY1305: return 32;
-    case ZK_HPKE_AEAD_EXPORT_ONLY: return 0;
-    default: return SIZE_MAX;
+    case ZK_HPKE_AEAD_AES_128_GCM:
+      return 16;
+    case ZK_HPKE_AEAD_AES_256_GCM:
+      return 32;
+    case ZK_HPKE_AEAD_CHACHA20_POLY1305:
+      return 32;
+    case ZK_HPKE_AEAD_EXPORT_ONLY:
+      return 0;
+    default:
+      return SIZE_MAX;
   }
 }
 
@@ -167,8 +173,8 @@ static size_t aead_nk(zk_hpke_aead aead) {
 static zk_status check_params(const zk_hpke_params *p, int sender) {
   if (p == NULL) return ZK_ERR_ARG;
   if (aead_nk(p->aead) == SIZE_MAX) return ZK_ERR_UNSUPPORTED;
-  if (p->mode != ZK_HPKE_MODE_BASE && p->mode != ZK_HPKE_MODE_PSK &&
-      p->mode != ZK_HPKE_MODE_AUTH && p->mode != ZK_HPKE_MODE_AUTH_PSK)
+  if (p->mode != ZK_HPKE_MODE_BASE && p->mode != ZK_HPKE_MODE_PSK && p->mode != ZK_HPKE_MODE_AUTH &&
+      p->mode != ZK_HPKE_MODE_AUTH_PSK)
     return ZK_ERR_UNSUPPORTED;
   if ((p->info_len > 0 && p->info == NULL) || (p->psk_len > 0 && p->psk == NULL) ||
       (p->psk_id_len > 0 && p->psk_id == NULL))
@@ -191,13 +197,12 @@ static zk_status check_params(const zk_hpke_params *p, int sender) {
 }
 
 /* KeySchedule: fills key, base_nonce, exporter_secret of ctx. */
-static zk_status key_schedule(zk_hpke_ctx *ctx, const zk_hpke_params *p,
-                              const uint8_t shared[NH]) {
+static zk_status key_schedule(zk_hpke_ctx *ctx, const zk_hpke_params *p, const uint8_t shared[NH]) {
   uint8_t suite[10], ksc[1 + 2 * NH], secret[NH];
   hpke_suite(suite, p->aead);
   ksc[0] = (uint8_t)p->mode;
-  zk_status st = labeled_extract(ksc + 1, suite, sizeof suite, NULL, 0, "psk_id_hash",
-                                 p->psk_id, p->psk_id_len);
+  zk_status st = labeled_extract(ksc + 1, suite, sizeof suite, NULL, 0, "psk_id_hash", p->psk_id,
+                                 p->psk_id_len);
   if (st == ZK_OK)
     st = labeled_extract(ksc + 1 + NH, suite, sizeof suite, NULL, 0, "info_hash", p->info,
                          p->info_len);
@@ -247,7 +252,9 @@ void zk_hpke_ctx_free(zk_hpke_ctx *ctx) {
   free(ctx);
 }
 
-uint64_t zk_hpke_ctx_seq(const zk_hpke_ctx *ctx) { return ctx == NULL ? 0 : ctx->seq; }
+uint64_t zk_hpke_ctx_seq(const zk_hpke_ctx *ctx) {
+  return ctx == NULL ? 0 : ctx->seq;
+}
 
 void zki_hpke_ctx_set_seq(zk_hpke_ctx *ctx, uint64_t seq) {
   if (ctx != NULL) ctx->seq = seq;
@@ -479,8 +486,8 @@ zk_status zk_hpke_derive_keypair(zk_key **out, const uint8_t *ikm, size_t ikm_le
   if (out == NULL || ikm == NULL || ikm_len < ZK_HPKE_MIN_IKM_LEN) return ZK_ERR_ARG;
   if (ikm_len > ZK_HPKE_MAX_INPUT_LEN) return ZK_ERR_TOO_LARGE;
   uint8_t prk[NH], sk[NSK];
-  zk_status st = labeled_extract(prk, KEM_SUITE, sizeof KEM_SUITE, NULL, 0, "dkp_prk", ikm,
-                                 ikm_len);
+  zk_status st =
+      labeled_extract(prk, KEM_SUITE, sizeof KEM_SUITE, NULL, 0, "dkp_prk", ikm, ikm_len);
   if (st == ZK_OK) st = ZK_ERR_INTERNAL; /* stays so if no candidate is valid */
   for (unsigned counter = 0; counter < 256 && st == ZK_ERR_INTERNAL; counter++) {
     uint8_t c = (uint8_t)counter;
@@ -525,8 +532,7 @@ zk_status zk_hpke_seal_once(uint8_t *enc, size_t enc_len, uint8_t *ct, size_t *c
 
 zk_status zk_hpke_open_once(uint8_t *pt, size_t *pt_len, const zk_hpke_params *params,
                             const zk_key *sk_r, const uint8_t *enc, size_t enc_len,
-                            const uint8_t *aad, size_t aad_len, const uint8_t *ct,
-                            size_t ct_len) {
+                            const uint8_t *aad, size_t aad_len, const uint8_t *ct, size_t ct_len) {
   size_t cap = pt_len != NULL ? *pt_len : 0;
   if (pt_len != NULL) *pt_len = 0;
   if (pt != NULL) zk_wipe(pt, cap);

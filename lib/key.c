@@ -34,8 +34,8 @@
 struct zk_key {
   zk_curve curve;
   int has_priv;
-  EC_KEY *ec;     /* P-256, P-384 */
-  EVP_PKEY *ed;   /* Ed25519 */
+  EC_KEY *ec;   /* P-256, P-384 */
+  EVP_PKEY *ed; /* Ed25519 */
   uint8_t k1_sec[32];
   secp256k1_pubkey k1_pub;
   /* P-256 / P-384: SEC1 compressed public key, encoded once at creation
@@ -117,8 +117,12 @@ void zk_key_free(zk_key *key) {
   free(key);
 }
 
-zk_curve zk_key_curve(const zk_key *key) { return key ? key->curve : ZK_CURVE_NONE; }
-int zk_key_has_private(const zk_key *key) { return key != NULL && key->has_priv; }
+zk_curve zk_key_curve(const zk_key *key) {
+  return key ? key->curve : ZK_CURVE_NONE;
+}
+int zk_key_has_private(const zk_key *key) {
+  return key != NULL && key->has_priv;
+}
 
 size_t zk_key_digest_len(const zk_key *key) {
   if (key == NULL || key->curve == ZK_CURVE_ED25519) return 0;
@@ -243,12 +247,15 @@ static zk_status ed25519_check_public(const uint8_t pub[32]) {
   static const uint8_t small_order[5][32] = {
       {0},
       {1},
-      {0x26, 0xe8, 0x95, 0x8f, 0xc2, 0xb2, 0x27, 0xb0, 0x45, 0xc3, 0xf4, 0x89, 0xf2, 0xef, 0x98, 0xf0,
-       0xd5, 0xdf, 0xac, 0x05, 0xd3, 0xc6, 0x33, 0x39, 0xb1, 0x38, 0x02, 0x88, 0x6d, 0x53, 0xfc, 0x05},
-      {0xc7, 0x17, 0x6a, 0x70, 0x3d, 0x4d, 0xd8, 0x4f, 0xba, 0x3c, 0x0b, 0x76, 0x0d, 0x10, 0x67, 0x0f,
-       0x2a, 0x20, 0x53, 0xfa, 0x2c, 0x39, 0xcc, 0xc6, 0x4e, 0xc7, 0xfd, 0x77, 0x92, 0xac, 0x03, 0x7a},
-      {0xec, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-       0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f},
+      {0x26, 0xe8, 0x95, 0x8f, 0xc2, 0xb2, 0x27, 0xb0, 0x45, 0xc3, 0xf4,
+       0x89, 0xf2, 0xef, 0x98, 0xf0, 0xd5, 0xdf, 0xac, 0x05, 0xd3, 0xc6,
+       0x33, 0x39, 0xb1, 0x38, 0x02, 0x88, 0x6d, 0x53, 0xfc, 0x05},
+      {0xc7, 0x17, 0x6a, 0x70, 0x3d, 0x4d, 0xd8, 0x4f, 0xba, 0x3c, 0x0b,
+       0x76, 0x0d, 0x10, 0x67, 0x0f, 0x2a, 0x20, 0x53, 0xfa, 0x2c, 0x39,
+       0xcc, 0xc6, 0x4e, 0xc7, 0xfd, 0x77, 0x92, 0xac, 0x03, 0x7a},
+      {0xec, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+       0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+       0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f},
   };
   uint8_t be[32];
   for (int i = 0; i < 32; i++) be[i] = pub[31 - i]; /* little-endian encoding -> big-endian */
@@ -262,8 +269,7 @@ static zk_status ed25519_check_public(const uint8_t pub[32]) {
   }
   zk_status st = ZK_ERR_NOMEM;
   BN_CTX *bctx = BN_CTX_new();
-  BIGNUM *p = BN_new(), *d = BN_new(), *y = BN_new(), *u = BN_new(), *v = BN_new(),
-         *e = BN_new();
+  BIGNUM *p = BN_new(), *d = BN_new(), *y = BN_new(), *u = BN_new(), *v = BN_new(), *e = BN_new();
   if (bctx == NULL || p == NULL || d == NULL || y == NULL || u == NULL || v == NULL || e == NULL)
     goto done;
   st = ZK_ERR_INTERNAL;
@@ -367,8 +373,7 @@ static zk_status k1_from_public(zk_key *k, const uint8_t *pub, size_t pub_len) {
   }
   /* libsecp256k1 also accepts hybrid (0x06/0x07) encodings; SEC1 compressed and
    * uncompressed only are allowed here. */
-  if (!((pub_len == 33 && (pub[0] == 0x02 || pub[0] == 0x03)) ||
-        (pub_len == 65 && pub[0] == 0x04)))
+  if (!((pub_len == 33 && (pub[0] == 0x02 || pub[0] == 0x03)) || (pub_len == 65 && pub[0] == 0x04)))
     return ZK_ERR_KEY;
   if (secp256k1_ec_pubkey_parse(ctx, &k->k1_pub, pub, pub_len) != 1) return ZK_ERR_KEY;
   return ZK_OK;
@@ -454,8 +459,7 @@ zk_status zk_key_from_spki(zk_key **out, const uint8_t *der, size_t der_len) {
     }
     uint8_t pt[ZK_P384_UNCOMPRESSED_LEN];
     size_t pt_len = 0;
-    if (EVP_PKEY_get_octet_string_param(pk, OSSL_PKEY_PARAM_PUB_KEY, pt, sizeof pt, &pt_len) !=
-        1)
+    if (EVP_PKEY_get_octet_string_param(pk, OSSL_PKEY_PARAM_PUB_KEY, pt, sizeof pt, &pt_len) != 1)
       goto done;
     st = zk_key_from_public(out, c, pt, pt_len);
   } else {
@@ -517,9 +521,9 @@ zk_status zk_key_export_private(const zk_key *key, uint8_t *out, size_t *out_len
 static zk_status ec_point_bytes(const zk_key *key, int compressed, uint8_t *buf, size_t *len) {
   if (key->curve == ZK_CURVE_SECP256K1) {
     size_t n = compressed ? 33 : 65;
-    if (secp256k1_ec_pubkey_serialize(k1_ctx(), buf, &n, &key->k1_pub,
-                                      compressed ? SECP256K1_EC_COMPRESSED
-                                                 : SECP256K1_EC_UNCOMPRESSED) != 1)
+    if (secp256k1_ec_pubkey_serialize(
+            k1_ctx(), buf, &n, &key->k1_pub,
+            compressed ? SECP256K1_EC_COMPRESSED : SECP256K1_EC_UNCOMPRESSED) != 1)
       return ZK_ERR_INTERNAL;
     *len = n;
     return ZK_OK;
@@ -765,7 +769,8 @@ static zk_status ec_sign_rfc6979(const zk_key *key, uint8_t *rs, const uint8_t *
   unsigned int mlen;
   memset(V, 0x01, fl);
   memset(K, 0x00, fl);
-  /* K = HMAC_K(V || 0x00 || x || h1); V = HMAC_K(V); K = HMAC_K(V || 0x01 || x || h1); V = HMAC_K(V) */
+  /* K = HMAC_K(V || 0x00 || x || h1); V = HMAC_K(V); K = HMAC_K(V || 0x01 || x || h1); V =
+   * HMAC_K(V) */
   for (int round = 0; round < 2; round++) {
     memcpy(xbuf, V, fl);
     xbuf[fl] = (uint8_t)round;
@@ -915,8 +920,7 @@ static zk_status schnorr_sign(const zk_key *key, uint8_t sig[64], const uint8_t 
 
 zk_status zki_key_sign_schnorr_aux(const zk_key *key, uint8_t sig[64], const uint8_t *msg,
                                    size_t msg_len, const uint8_t aux[32]) {
-  if (key == NULL || sig == NULL || (msg == NULL && msg_len > 0) || aux == NULL)
-    return ZK_ERR_ARG;
+  if (key == NULL || sig == NULL || (msg == NULL && msg_len > 0) || aux == NULL) return ZK_ERR_ARG;
   if (key->curve != ZK_CURVE_SECP256K1) return ZK_ERR_UNSUPPORTED;
   if (!key->has_priv) return ZK_ERR_NO_PRIVATE_KEY;
   return schnorr_sign(key, sig, msg, msg_len, aux);
@@ -959,8 +963,8 @@ zk_status zk_key_sign(const zk_key *key, zk_sig_format fmt, uint8_t *sig, size_t
   size_t dl = zki_curve_field_len(key->curve);
   zk_hash_alg alg = key->curve == ZK_CURVE_P384 ? ZK_HASH_SHA384 : ZK_HASH_SHA256;
   unsigned int n = 0;
-  if (EVP_Digest(msg, msg_len, dg, &n, alg == ZK_HASH_SHA384 ? EVP_sha384() : EVP_sha256(),
-                 NULL) != 1 ||
+  if (EVP_Digest(msg, msg_len, dg, &n, alg == ZK_HASH_SHA384 ? EVP_sha384() : EVP_sha256(), NULL) !=
+          1 ||
       n != dl)
     return ZK_ERR_INTERNAL;
   *sig_len = cap;
@@ -1007,8 +1011,7 @@ static zk_status k1_verify_rs(const zk_key *key, unsigned flags, const uint8_t *
   secp256k1_ecdsa_signature norm;
   int was_high = secp256k1_ecdsa_signature_normalize(ctx, &norm, &s);
   if (was_high && !(flags & ZK_VERIFY_ALLOW_HIGH_S)) return ZK_ERR_HIGH_S;
-  return secp256k1_ecdsa_verify(ctx, &norm, digest, &key->k1_pub) == 1 ? ZK_OK
-                                                                        : ZK_ERR_SIGNATURE;
+  return secp256k1_ecdsa_verify(ctx, &norm, digest, &key->k1_pub) == 1 ? ZK_OK : ZK_ERR_SIGNATURE;
 }
 
 /* ZK_OK if the 65-byte r || s || v signature over digest recovers key's public point. */
@@ -1079,8 +1082,7 @@ zk_status zk_key_verify(const zk_key *key, zk_sig_format fmt, unsigned flags, co
     secp256k1_xonly_pubkey xo;
     if (secp256k1_xonly_pubkey_from_pubkey(ctx, &xo, NULL, &key->k1_pub) != 1)
       return ZK_ERR_INTERNAL;
-    return secp256k1_schnorrsig_verify(ctx, sig, msg, msg_len, &xo) == 1 ? ZK_OK
-                                                                         : ZK_ERR_SIGNATURE;
+    return secp256k1_schnorrsig_verify(ctx, sig, msg, msg_len, &xo) == 1 ? ZK_OK : ZK_ERR_SIGNATURE;
   }
   uint8_t dg[ZK_SHA384_LEN];
   unsigned int n = 0;
@@ -1115,8 +1117,8 @@ zk_status zk_key_recover(zk_key **out, const uint8_t *sig, size_t sig_len, const
 
 /* ---- ECDH ---- */
 
-static int k1_ecdh_xonly(unsigned char *output, const unsigned char *x32,
-                         const unsigned char *y32, void *data) {
+static int k1_ecdh_xonly(unsigned char *output, const unsigned char *x32, const unsigned char *y32,
+                         void *data) {
   (void)y32;
   (void)data;
   memcpy(output, x32, 32);

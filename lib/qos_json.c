@@ -41,7 +41,9 @@ static void sb_put(sbuf *b, const char *s, size_t n) {
   b->p[b->len] = '\0';
 }
 
-static void sb_str(sbuf *b, const char *s) { sb_put(b, s, strlen(s)); }
+static void sb_str(sbuf *b, const char *s) {
+  sb_put(b, s, strlen(s));
+}
 
 /* RFC 8785 string: escape " \ and controls (short forms where they exist), rest verbatim. */
 static void put_string(sbuf *b, const char *s, size_t n) {
@@ -52,13 +54,27 @@ static void put_string(sbuf *b, const char *s, size_t n) {
     const char *esc = NULL;
     char u[8];
     switch (c) {
-      case '"': esc = "\\\""; break;
-      case '\\': esc = "\\\\"; break;
-      case '\b': esc = "\\b"; break;
-      case '\f': esc = "\\f"; break;
-      case '\n': esc = "\\n"; break;
-      case '\r': esc = "\\r"; break;
-      case '\t': esc = "\\t"; break;
+      case '"':
+        esc = "\\\"";
+        break;
+      case '\\':
+        esc = "\\\\";
+        break;
+      case '\b':
+        esc = "\\b";
+        break;
+      case '\f':
+        esc = "\\f";
+        break;
+      case '\n':
+        esc = "\\n";
+        break;
+      case '\r':
+        esc = "\\r";
+        break;
+      case '\t':
+        esc = "\\t";
+        break;
       default:
         if (c < 0x20) {
           snprintf(u, sizeof u, "\\u%04x", c);
@@ -153,17 +169,26 @@ static zk_status canon(sbuf *b, json_t *v, int depth) {
       sb_put(b, "]", 1);
       break;
     }
-    case JSON_STRING: put_string(b, json_string_value(v), json_string_length(v)); break;
+    case JSON_STRING:
+      put_string(b, json_string_value(v), json_string_length(v));
+      break;
     case JSON_INTEGER: {
       char num[32];
       snprintf(num, sizeof num, "\"%" JSON_INTEGER_FORMAT "\"", json_integer_value(v));
       sb_str(b, num);
       break;
     }
-    case JSON_REAL: return ZK_ERR_QOS_CANONICAL_JSON;
-    case JSON_TRUE: sb_str(b, "true"); break;
-    case JSON_FALSE: sb_str(b, "false"); break;
-    case JSON_NULL: sb_str(b, "null"); break;
+    case JSON_REAL:
+      return ZK_ERR_QOS_CANONICAL_JSON;
+    case JSON_TRUE:
+      sb_str(b, "true");
+      break;
+    case JSON_FALSE:
+      sb_str(b, "false");
+      break;
+    case JSON_NULL:
+      sb_str(b, "null");
+      break;
   }
   return b->err;
 }
@@ -189,8 +214,8 @@ zk_status zk_qos_canonical_json(char **out, size_t *out_len, const char *json, s
   *out_len = 0;
   if (json == NULL) return ZK_ERR_ARG;
   json_t *j;
-  ZKI_TRY(zki_json_load(&j, (const uint8_t *)json, json_len, ZK_QOS_MAX_MANIFEST_LEN,
-                        JSON_DECODE_ANY));
+  ZKI_TRY(
+      zki_json_load(&j, (const uint8_t *)json, json_len, ZK_QOS_MAX_MANIFEST_LEN, JSON_DECODE_ANY));
   zk_status st = zki_qos_canonical_json_value(out, out_len, j);
   json_decref(j);
   return st;
@@ -205,7 +230,7 @@ zk_status zk_qos_pcr_commitment(uint8_t pcr[ZK_QOS_PCR_LEN], uint8_t *commitment
   if (pcr == NULL) return ZK_ERR_ARG;
   memset(pcr, 0, ZK_QOS_PCR_LEN);
   if (commitment) memset(commitment, 0, ZK_SHA384_LEN);
-  const char *domain = kind == ZK_QOS_COMMIT_SETUP ? DOMAIN_SETUP
+  const char *domain = kind == ZK_QOS_COMMIT_SETUP  ? DOMAIN_SETUP
                        : kind == ZK_QOS_COMMIT_LIVE ? DOMAIN_LIVE
                                                     : NULL;
   if (domain == NULL || (manifest_hash == NULL && hash_len) || (eph_pub == NULL && eph_len))

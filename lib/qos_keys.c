@@ -115,7 +115,9 @@ zk_status zk_qos_keyset_generate(zk_qos_keyset **out) {
   return st;
 }
 
-const uint8_t *zk_qos_keyset_public(const zk_qos_keyset *ks) { return ks ? ks->pub : NULL; }
+const uint8_t *zk_qos_keyset_public(const zk_qos_keyset *ks) {
+  return ks ? ks->pub : NULL;
+}
 
 zk_status zk_qos_keyset_seed(const zk_qos_keyset *ks, uint8_t *out, size_t out_len) {
   if (ks == NULL || out == NULL) return ZK_ERR_ARG;
@@ -127,7 +129,9 @@ zk_status zk_qos_keyset_seed(const zk_qos_keyset *ks, uint8_t *out, size_t out_l
   return ZK_OK;
 }
 
-const uint8_t *zki_qos_keyset_aes_key(const zk_qos_keyset *ks) { return ks ? ks->aes_key : NULL; }
+const uint8_t *zki_qos_keyset_aes_key(const zk_qos_keyset *ks) {
+  return ks ? ks->aes_key : NULL;
+}
 
 zk_status zk_qos_sign(const zk_qos_keyset *ks, uint8_t *sig, size_t sig_len, const uint8_t *msg,
                       size_t msg_len) {
@@ -174,7 +178,9 @@ zk_status zk_qos_pubkey_parse(zk_qos_pubkey **out, const uint8_t *pub, size_t pu
   return ZK_OK;
 }
 
-const uint8_t *zk_qos_pubkey_bytes(const zk_qos_pubkey *pk) { return pk ? pk->pub : NULL; }
+const uint8_t *zk_qos_pubkey_bytes(const zk_qos_pubkey *pk) {
+  return pk ? pk->pub : NULL;
+}
 
 zk_status zk_qos_pubkey_verify(const zk_qos_pubkey *pk, const uint8_t *sig, size_t sig_len,
                                const uint8_t *msg, size_t msg_len) {
@@ -196,8 +202,8 @@ zk_status zk_qos_verify(const uint8_t *pub, size_t pub_len, const uint8_t *sig, 
 /* ---- envelope ---- */
 
 /* key = HMAC-SHA512(eph_pub || recv_pub || shared_x, "qos_encryption_hmac_message")[0..32] */
-static zk_status envelope_key(uint8_t key[32], const uint8_t eph_pub[65], const uint8_t recv_pub[65],
-                              const zk_key *priv, const zk_key *peer) {
+static zk_status envelope_key(uint8_t key[32], const uint8_t eph_pub[65],
+                              const uint8_t recv_pub[65], const zk_key *priv, const zk_key *peer) {
   uint8_t ikm[65 + 65 + 32], mac[ZK_SHA512_LEN];
   size_t slen = 32;
   memcpy(ikm, eph_pub, 65);
@@ -221,8 +227,8 @@ static void envelope_aad(uint8_t aad[132], const uint8_t eph_pub[65], const uint
 }
 
 zk_status zki_qos_envelope_seal_with(uint8_t **out, size_t *out_len, const zk_qos_pubkey *recv,
-                                     const zk_key *eph, const uint8_t nonce[12],
-                                     const uint8_t *pt, size_t pt_len) {
+                                     const zk_key *eph, const uint8_t nonce[12], const uint8_t *pt,
+                                     size_t pt_len) {
   *out = NULL;
   *out_len = 0;
   if (recv == NULL || eph == NULL || nonce == NULL || (pt == NULL && pt_len > 0)) return ZK_ERR_ARG;
@@ -272,9 +278,8 @@ zk_status zk_qos_envelope_seal(uint8_t **out, size_t *out_len, const zk_qos_pubk
   return st;
 }
 
-zk_status zki_qos_envelope_split(const uint8_t **nonce, const uint8_t **eph_pub,
-                                 const uint8_t **ct, size_t *ct_len, const uint8_t *env,
-                                 size_t env_len) {
+zk_status zki_qos_envelope_split(const uint8_t **nonce, const uint8_t **eph_pub, const uint8_t **ct,
+                                 size_t *ct_len, const uint8_t *env, size_t env_len) {
   zki_borsh_r r;
   zki_borsh_r_init(&r, env, env_len);
   zki_borsh_fixed(&r, nonce, 12);

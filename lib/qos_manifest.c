@@ -247,7 +247,8 @@ static zk_status r_manifest(zki_borsh_r *r, zk_qos_manifest *m, int version) {
   m->args = calloc(na ? na : 1, sizeof *m->args);
   if (m->args == NULL) return r->err = ZK_ERR_NOMEM;
   m->n_args = na;
-  for (uint32_t i = 0; i < na; i++) ZKI_TRY(zki_borsh_string(r, &m->args[i], ZK_QOS_MAX_STRING_LEN));
+  for (uint32_t i = 0; i < na; i++)
+    ZKI_TRY(zki_borsh_string(r, &m->args[i], ZK_QOS_MAX_STRING_LEN));
   ZKI_TRY(r_qset(r, &m->manifest_set, true));
   ZKI_TRY(r_qset(r, &m->share_set, true));
   for (int i = 0; i < 4; i++) ZKI_TRY(r_dup(r, &m->pcr[i], &m->pcr_len[i], ZK_QOS_MAX_PCR_LEN));
@@ -294,8 +295,10 @@ static zk_status decode_one(zk_qos_manifest **mo, alist *ms, alist *ss, const ui
     if (st == ZK_OK) st = r_alist(&r, ss);
   }
   if (st == ZK_OK) st = zki_borsh_r_finish(&r);
-  if (st == ZK_OK && ms == NULL) st = zk_sha256(m->hash, in, in_len);
-  else if (st == ZK_OK) st = compute_hash(m);
+  if (st == ZK_OK && ms == NULL)
+    st = zk_sha256(m->hash, in, in_len);
+  else if (st == ZK_OK)
+    st = compute_hash(m);
   if (st != ZK_OK) {
     zk_qos_manifest_free(m);
     if (ms != NULL) {
@@ -480,8 +483,8 @@ static zk_status j_qset(json_t *o, const char *k, qset *s, bool with_alias) {
 }
 
 static zk_status j_pivot(json_t *p, zk_qos_manifest *m) {
-  static const char *const allowed[] = {"hash", "restart", "bridgeConfig", "debugMode", "args",
-                                        NULL};
+  static const char *const allowed[] = {"hash",      "restart", "bridgeConfig",
+                                        "debugMode", "args",    NULL};
   ZKI_TRY(j_known(p, allowed));
   uint8_t *h;
   size_t hn;
@@ -491,9 +494,12 @@ static zk_status j_pivot(json_t *p, zk_qos_manifest *m) {
   json_t *v;
   ZKI_TRY(j_get(p, "restart", &v));
   if (!json_is_string(v)) return ZK_ERR_TYPE;
-  if (strcmp(json_string_value(v), "Never") == 0) m->restart = 0;
-  else if (strcmp(json_string_value(v), "Always") == 0) m->restart = 1;
-  else return ZK_ERR_VALUE;
+  if (strcmp(json_string_value(v), "Never") == 0)
+    m->restart = 0;
+  else if (strcmp(json_string_value(v), "Always") == 0)
+    m->restart = 1;
+  else
+    return ZK_ERR_VALUE;
   v = json_object_get(p, "bridgeConfig");
   if (v != NULL) {
     if (!json_is_array(v)) return ZK_ERR_TYPE;
@@ -550,9 +556,10 @@ static zk_status j_pivot(json_t *p, zk_qos_manifest *m) {
 }
 
 static zk_status j_manifest(json_t *o, zk_qos_manifest *m) {
-  static const char *const allowed[] = {"namespace", "pivot",   "manifestSet", "shareSet",
+  static const char *const allowed[] = {"namespace", "pivot",    "manifestSet", "shareSet",
                                         "enclave",   "patchSet", NULL};
-  if (json_is_object(o) && json_object_get(o, "version") != NULL) return ZK_ERR_QOS_MANIFEST_VERSION;
+  if (json_is_object(o) && json_object_get(o, "version") != NULL)
+    return ZK_ERR_QOS_MANIFEST_VERSION;
   ZKI_TRY(j_known(o, allowed));
   m->version = 1;
   json_t *ns, *pv, *en;
@@ -568,8 +575,8 @@ static zk_status j_manifest(json_t *o, zk_qos_manifest *m) {
   ZKI_TRY(j_pivot(pv, m));
   ZKI_TRY(j_qset(o, "manifestSet", &m->manifest_set, true));
   ZKI_TRY(j_qset(o, "shareSet", &m->share_set, true));
-  static const char *const en_allowed[] = {"pcr0", "pcr1", "pcr2", "pcr3", "awsRootCertificate",
-                                           "qosCommit", NULL};
+  static const char *const en_allowed[] = {
+      "pcr0", "pcr1", "pcr2", "pcr3", "awsRootCertificate", "qosCommit", NULL};
   ZKI_TRY(j_get(o, "enclave", &en));
   ZKI_TRY(j_known(en, en_allowed));
   static const char *const pcrs[] = {"pcr0", "pcr1", "pcr2", "pcr3"};
@@ -649,10 +656,18 @@ zk_status zk_qos_envelope_parse_json(zk_qos_envelope **out, const char *json, si
 
 /* ---- getters ---- */
 
-const uint8_t *zk_qos_manifest_hash(const zk_qos_manifest *m) { return m ? m->hash : NULL; }
-int zk_qos_manifest_version_of(const zk_qos_manifest *m) { return m ? m->version : -1; }
-const char *zk_qos_manifest_namespace(const zk_qos_manifest *m) { return m ? m->ns_name : NULL; }
-uint32_t zk_qos_manifest_nonce(const zk_qos_manifest *m) { return m ? m->ns_nonce : 0; }
+const uint8_t *zk_qos_manifest_hash(const zk_qos_manifest *m) {
+  return m ? m->hash : NULL;
+}
+int zk_qos_manifest_version_of(const zk_qos_manifest *m) {
+  return m ? m->version : -1;
+}
+const char *zk_qos_manifest_namespace(const zk_qos_manifest *m) {
+  return m ? m->ns_name : NULL;
+}
+uint32_t zk_qos_manifest_nonce(const zk_qos_manifest *m) {
+  return m ? m->ns_nonce : 0;
+}
 const uint8_t *zk_qos_manifest_quorum_key(const zk_qos_manifest *m, size_t *len) {
   if (len) *len = m ? m->quorum_key_len : 0;
   return m ? m->quorum_key : NULL;
@@ -670,9 +685,12 @@ const uint8_t *zk_qos_manifest_pcr(const zk_qos_manifest *m, unsigned index, siz
 static const qset *set_of(const zk_qos_manifest *m, zk_qos_set_kind set) {
   if (m == NULL) return NULL;
   switch (set) {
-    case ZK_QOS_SET_MANIFEST: return &m->manifest_set;
-    case ZK_QOS_SET_SHARE: return &m->share_set;
-    case ZK_QOS_SET_PATCH: return &m->patch_set;
+    case ZK_QOS_SET_MANIFEST:
+      return &m->manifest_set;
+    case ZK_QOS_SET_SHARE:
+      return &m->share_set;
+    case ZK_QOS_SET_PATCH:
+      return &m->patch_set;
   }
   return NULL;
 }
@@ -760,9 +778,9 @@ zk_status zk_qos_envelope_new(zk_qos_envelope **out, const zk_qos_manifest *m) {
   size_t n;
   ZKI_TRY(zk_qos_manifest_serialize_borsh(m, &b, &n));
   zk_qos_envelope *env = calloc(1, sizeof *env);
-  zk_status st = env ? zk_qos_manifest_parse_borsh(&env->manifest, b, n,
-                                                   (zk_qos_manifest_version)m->version)
-                     : ZK_ERR_NOMEM;
+  zk_status st =
+      env ? zk_qos_manifest_parse_borsh(&env->manifest, b, n, (zk_qos_manifest_version)m->version)
+          : ZK_ERR_NOMEM;
   free(b);
   if (st == ZK_OK) {
     env->ms.a = calloc(1, sizeof *env->ms.a);
@@ -785,8 +803,8 @@ zk_status zk_qos_envelope_add_approval(zk_qos_envelope *env, zk_qos_set_kind set
   if (l->n >= ZK_QOS_MAX_APPROVALS) return ZK_ERR_TOO_LARGE;
   zk_qos_approval *na = calloc(l->n + 1, sizeof *na);
   if (na == NULL) return ZK_ERR_NOMEM;
-  zk_status st = approval_fill(&na[l->n], a->sig, a->sig_len, a->who.alias, a->who.pub,
-                               a->who.pub_len);
+  zk_status st =
+      approval_fill(&na[l->n], a->sig, a->sig_len, a->who.alias, a->who.pub, a->who.pub_len);
   if (st != ZK_OK) {
     approval_clear(&na[l->n]);
     free(na);
@@ -803,13 +821,14 @@ static bool bytes_eq(const uint8_t *a, size_t an, const uint8_t *b, size_t bn) {
   return an == bn && (an == 0 || memcmp(a, b, an) == 0);
 }
 
-/* Set well-formedness: threshold in 1..n; members pairwise distinct in alias, encrypt and sign key. */
+/* Set well-formedness: threshold in 1..n; members distinct in alias, encrypt key and sign key. */
 static zk_status check_set(const qset *s, bool with_alias) {
   if (s->threshold == 0 || s->threshold > s->n) return ZK_ERR_QOS_SET_THRESHOLD;
   for (uint32_t i = 0; i < s->n; i++) {
     if (s->m[i].pub_len != ZK_QOS_PUBLIC_LEN) return ZK_ERR_QOS_KEY;
     for (uint32_t k = 0; k < i; k++) {
-      if (with_alias && strcmp(s->m[i].alias, s->m[k].alias) == 0) return ZK_ERR_QOS_DUPLICATE_MEMBER;
+      if (with_alias && strcmp(s->m[i].alias, s->m[k].alias) == 0)
+        return ZK_ERR_QOS_DUPLICATE_MEMBER;
       if (memcmp(s->m[i].pub, s->m[k].pub, 65) == 0 ||
           memcmp(s->m[i].pub + 65, s->m[k].pub + 65, 65) == 0)
         return ZK_ERR_QOS_DUPLICATE_MEMBER;
@@ -842,8 +861,8 @@ static zk_status verify_list(const zk_qos_manifest *m, zk_qos_set_kind set,
     if (idx == UINT32_MAX) return ZK_ERR_QOS_APPROVER_UNKNOWN;
     if (used[idx]) return ZK_ERR_QOS_DUPLICATE_APPROVAL;
     used[idx] = true;
-    zk_status st = zk_qos_verify(a->who.pub, a->who.pub_len, a->sig, a->sig_len, m->hash,
-                                 sizeof m->hash);
+    zk_status st =
+        zk_qos_verify(a->who.pub, a->who.pub_len, a->sig, a->sig_len, m->hash, sizeof m->hash);
     if (st == ZK_ERR_NOMEM) return st;
     if (st != ZK_OK) return ZK_ERR_QOS_APPROVAL;
     valid++;
@@ -872,7 +891,8 @@ zk_status zk_qos_envelope_verify_approvals(const zk_qos_envelope *env, unsigned 
     return ZK_ERR_ARG;
   ZKI_TRY(verify_alist(env->manifest, ZK_QOS_SET_MANIFEST, &env->ms));
   if ((flags & ZK_QOS_ENV_NO_SHARE_APPROVALS) && env->ss.n != 0) return ZK_ERR_QOS_SHARE_APPROVALS;
-  if (flags & ZK_QOS_ENV_SHARE_APPROVALS) ZKI_TRY(verify_alist(env->manifest, ZK_QOS_SET_SHARE, &env->ss));
+  if (flags & ZK_QOS_ENV_SHARE_APPROVALS)
+    ZKI_TRY(verify_alist(env->manifest, ZK_QOS_SET_SHARE, &env->ss));
   return ZK_OK;
 }
 
@@ -880,7 +900,9 @@ zk_status zk_qos_envelope_verify_approvals(const zk_qos_envelope *env, unsigned 
 const zk_qos_approval *zki_qos_envelope_approval(const zk_qos_envelope *env, zk_qos_set_kind set,
                                                  size_t i) {
   if (env == NULL) return NULL;
-  const alist *l = set == ZK_QOS_SET_MANIFEST ? &env->ms : set == ZK_QOS_SET_SHARE ? &env->ss : NULL;
+  const alist *l = set == ZK_QOS_SET_MANIFEST ? &env->ms
+                   : set == ZK_QOS_SET_SHARE  ? &env->ss
+                                              : NULL;
   if (l == NULL || i >= l->n) return NULL;
   return &l->a[i];
 }
@@ -901,8 +923,8 @@ zk_status zki_qos_approval_check_one(const zk_qos_manifest *m, zk_qos_set_kind s
   for (uint32_t k = 0; k < s->n; k++) {
     if (!bytes_eq(s->m[k].pub, s->m[k].pub_len, a->who.pub, a->who.pub_len)) continue;
     if (with_alias && strcmp(s->m[k].alias, a->who.alias ? a->who.alias : "") != 0) continue;
-    zk_status st = zk_qos_verify(a->who.pub, a->who.pub_len, a->sig, a->sig_len, m->hash,
-                                 sizeof m->hash);
+    zk_status st =
+        zk_qos_verify(a->who.pub, a->who.pub_len, a->sig, a->sig_len, m->hash, sizeof m->hash);
     if (st == ZK_ERR_NOMEM) return st;
     if (st != ZK_OK) return ZK_ERR_QOS_APPROVAL;
     if (member_index) *member_index = k;

@@ -33,7 +33,9 @@ zk_status zk_qos_boot_policy_new(zk_qos_boot_policy **out) {
   return *out ? ZK_OK : ZK_ERR_NOMEM;
 }
 
-void zk_qos_boot_policy_free(zk_qos_boot_policy *p) { free(p); }
+void zk_qos_boot_policy_free(zk_qos_boot_policy *p) {
+  free(p);
+}
 
 zk_status zk_qos_boot_policy_pin_pcr(zk_qos_boot_policy *p, unsigned index, const uint8_t *value,
                                      size_t len) {
@@ -51,8 +53,7 @@ zk_status zk_qos_boot_policy_pin_pivot_hash(zk_qos_boot_policy *p, const uint8_t
   return ZK_OK;
 }
 
-zk_status zk_qos_boot_policy_pin_quorum_key(zk_qos_boot_policy *p, const uint8_t *pub,
-                                            size_t len) {
+zk_status zk_qos_boot_policy_pin_quorum_key(zk_qos_boot_policy *p, const uint8_t *pub, size_t len) {
   if (p == NULL || pub == NULL || len != ZK_QOS_PUBLIC_LEN) return ZK_ERR_ARG;
   memcpy(p->qk, pub, len);
   p->pin_qk = true;
@@ -80,9 +81,15 @@ void zk_qos_boot_free(zk_qos_boot *b) {
   free(b);
 }
 
-const uint8_t *zk_qos_boot_ephemeral_key(const zk_qos_boot *b) { return b ? b->eph : NULL; }
-const zk_qos_manifest *zk_qos_boot_manifest(const zk_qos_boot *b) { return b ? b->manifest : NULL; }
-uint64_t zk_qos_boot_timestamp_ms(const zk_qos_boot *b) { return b ? b->timestamp_ms : 0; }
+const uint8_t *zk_qos_boot_ephemeral_key(const zk_qos_boot *b) {
+  return b ? b->eph : NULL;
+}
+const zk_qos_manifest *zk_qos_boot_manifest(const zk_qos_boot *b) {
+  return b ? b->manifest : NULL;
+}
+uint64_t zk_qos_boot_timestamp_ms(const zk_qos_boot *b) {
+  return b ? b->timestamp_ms : 0;
+}
 
 static bool eq(const uint8_t *a, size_t an, const uint8_t *b, size_t bn) {
   return an == bn && zk_ct_equal(a, b, an);
@@ -115,8 +122,8 @@ static zk_status check_boot(const zk_qos_boot_policy *p, const zk_att_doc *doc,
     const uint8_t *qk = zk_qos_manifest_quorum_key(m, &qn);
     if (!eq(qk, qn, p->qk, ZK_QOS_PUBLIC_LEN)) return ZK_ERR_QOS_QUORUM_KEY;
   }
-  ZKI_TRY(zk_qos_envelope_verify_approvals(env,
-                                           p->no_share_approvals ? ZK_QOS_ENV_NO_SHARE_APPROVALS : 0));
+  ZKI_TRY(zk_qos_envelope_verify_approvals(
+      env, p->no_share_approvals ? ZK_QOS_ENV_NO_SHARE_APPROVALS : 0));
   if (p->commitment != 0) {
     size_t cn;
     const uint8_t *c = zk_att_doc_pcr(doc, (unsigned)p->commitment, &cn);
@@ -135,15 +142,16 @@ zk_status zk_qos_boot_verify(const zk_att_verifier *v, const zk_qos_boot_policy 
                              const uint8_t *eph_pub, size_t eph_len, uint64_t at_unix) {
   if (out == NULL) return ZK_ERR_ARG;
   *out = NULL;
-  if (v == NULL || att == NULL || env == NULL || (eph_pub == NULL && eph_len > 0)) return ZK_ERR_ARG;
+  if (v == NULL || att == NULL || env == NULL || (eph_pub == NULL && eph_len > 0))
+    return ZK_ERR_ARG;
   zk_qos_boot_policy defaults;
   if (p == NULL) {
     memset(&defaults, 0, sizeof defaults);
     p = &defaults;
   }
   const zk_qos_manifest *em = zk_qos_envelope_manifest(env);
-  if (manifest != NULL &&
-      !zk_ct_equal(zk_qos_manifest_hash(manifest), zk_qos_manifest_hash(em), ZK_QOS_MANIFEST_HASH_LEN))
+  if (manifest != NULL && !zk_ct_equal(zk_qos_manifest_hash(manifest), zk_qos_manifest_hash(em),
+                                       ZK_QOS_MANIFEST_HASH_LEN))
     return ZK_ERR_QOS_MANIFEST_HASH;
   zk_att_policy *ap;
   ZKI_TRY(zk_att_policy_new(&ap));
@@ -220,10 +228,16 @@ zk_status zk_qos_boot_proof_verify_json(const zk_att_verifier *v, const zk_qos_b
   json_t *j;
   if (zki_json_load_object(&j, (const uint8_t *)json, json_len, ZK_QOS_MAX_PROOF_LEN) != ZK_OK)
     return ZK_ERR_QOS_PROOF_FORMAT;
-  static const char *const allowed[] = {"ephemeralPublicKeyHex", "awsAttestationDocB64",
-                                        "qosManifestB64", "qosManifestEnvelopeB64",
-                                        "deploymentLabel", "enclaveApp", "owner", "createdAt",
-                                        "qosManifestVersion", NULL};
+  static const char *const allowed[] = {"ephemeralPublicKeyHex",
+                                        "awsAttestationDocB64",
+                                        "qosManifestB64",
+                                        "qosManifestEnvelopeB64",
+                                        "deploymentLabel",
+                                        "enclaveApp",
+                                        "owner",
+                                        "createdAt",
+                                        "qosManifestVersion",
+                                        NULL};
   zk_status st = ZK_OK;
   const char *k;
   json_t *val;
@@ -248,14 +262,15 @@ zk_status zk_qos_boot_proof_verify_json(const zk_att_verifier *v, const zk_qos_b
   }
   if (st == ZK_OK && at_unix == 0) {
     json_t *c = json_object_get(j, "createdAt");
-    if (!json_is_object(c)) st = ZK_ERR_QOS_PROOF_FORMAT;
-    else st = dec_u64(json_object_get(c, "seconds"), &at_unix);
+    if (!json_is_object(c))
+      st = ZK_ERR_QOS_PROOF_FORMAT;
+    else
+      st = dec_u64(json_object_get(c, "seconds"), &at_unix);
     if (st == ZK_OK && at_unix == 0) st = ZK_ERR_QOS_PROOF_FORMAT;
   }
   if (st == ZK_OK) st = zk_qos_manifest_parse_borsh(&m, mb, mlen, ZK_QOS_MANIFEST_AUTO);
   if (st == ZK_OK) st = zk_qos_envelope_parse_borsh(&env, eb, elen, ZK_QOS_MANIFEST_AUTO);
-  if (st == ZK_OK)
-    st = zk_qos_boot_verify(v, p, out, att, att_len, env, m, eph, eph_len, at_unix);
+  if (st == ZK_OK) st = zk_qos_boot_verify(v, p, out, att, att_len, env, m, eph, eph_len, at_unix);
   zk_qos_envelope_free(env);
   zk_qos_manifest_free(m);
   free(att);
@@ -292,7 +307,8 @@ zk_status zk_qos_app_proof_verify(const zk_qos_boot *boot, char **payload, size_
   if (st == ZK_OK && strcmp(json_string_value(scheme), ZK_QOS_APP_PROOF_SCHEME) != 0)
     st = ZK_ERR_QOS_PROOF_SCHEME;
   if (st == ZK_OK) {
-    if (json_string_length(pub) != 2 * ZK_QOS_PUBLIC_LEN) st = ZK_ERR_QOS_EPHEMERAL_KEY;
+    if (json_string_length(pub) != 2 * ZK_QOS_PUBLIC_LEN)
+      st = ZK_ERR_QOS_EPHEMERAL_KEY;
     else if (zki_hex_decode(pk, sizeof pk, &pkn, json_string_value(pub), json_string_length(pub)) !=
              ZK_OK)
       st = ZK_ERR_QOS_PROOF_FORMAT;
@@ -318,7 +334,8 @@ zk_status zk_qos_app_proof_verify(const zk_qos_boot *boot, char **payload, size_
   }
   if (st == ZK_OK) {
     *payload = malloc(pn + 1);
-    if (*payload == NULL) st = ZK_ERR_NOMEM;
+    if (*payload == NULL)
+      st = ZK_ERR_NOMEM;
     else {
       memcpy(*payload, ps, pn);
       (*payload)[pn] = '\0';
@@ -351,8 +368,10 @@ zk_status zk_qos_app_proof_create(const zk_qos_keyset *eph, char **json, size_t 
     st = ZK_ERR_NOMEM;
   if (st == ZK_OK) {
     *json = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
-    if (*json == NULL) st = ZK_ERR_NOMEM;
-    else *json_len = strlen(*json);
+    if (*json == NULL)
+      st = ZK_ERR_NOMEM;
+    else
+      *json_len = strlen(*json);
   }
   json_decref(pl);
   json_decref(o);

@@ -175,8 +175,12 @@ const uint8_t *zk_qos_genesis_dr_key(const zk_qos_genesis *g, size_t *len) {
   if (len) *len = g ? g->dr_key_len : 0;
   return g ? g->dr_key : NULL;
 }
-uint32_t zk_qos_genesis_threshold(const zk_qos_genesis *g) { return g ? g->threshold : 0; }
-size_t zk_qos_genesis_member_count(const zk_qos_genesis *g) { return g ? g->n : 0; }
+uint32_t zk_qos_genesis_threshold(const zk_qos_genesis *g) {
+  return g ? g->threshold : 0;
+}
+size_t zk_qos_genesis_member_count(const zk_qos_genesis *g) {
+  return g ? g->n : 0;
+}
 
 zk_status zk_qos_genesis_open_share(const zk_qos_genesis *g, const zk_qos_keyset *ks,
                                     uint8_t **share, size_t *share_len) {
@@ -289,8 +293,8 @@ static zk_status genesis_build(zk_backend *be, zk_qos_genesis *g, const char *co
     ZKI_TRY(zk_qos_pubkey_parse(&pk, members[i], ZK_QOS_PUBLIC_LEN));
     zk_qos_pubkey_free(pk);
     for (size_t k = 0; k < i; k++)
-      if (strcmp(aliases[i], aliases[k]) == 0 ||
-          memcmp(members[i], members[k], 65) == 0 || memcmp(members[i] + 65, members[k] + 65, 65) == 0)
+      if (strcmp(aliases[i], aliases[k]) == 0 || memcmp(members[i], members[k], 65) == 0 ||
+          memcmp(members[i] + 65, members[k] + 65, 65) == 0)
         return ZK_ERR_QOS_DUPLICATE_MEMBER;
     if (strlen(aliases[i]) > ZK_QOS_MAX_STRING_LEN) return ZK_ERR_TOO_LARGE;
     g->m[i].alias = strdup(aliases[i]);
@@ -321,9 +325,11 @@ static zk_status genesis_build(zk_backend *be, zk_qos_genesis *g, const char *co
   for (size_t i = 0; i < n && st == ZK_OK; i++) {
     const uint8_t *sh = shares + i * share_len;
     st = zk_hash(ZK_HASH_SHA512, g->m[i].share_hash, 64, sh, share_len);
-    if (st == ZK_OK) st = seal_to(&g->m[i].enc_share, &g->m[i].enc_share_len, members[i], sh, share_len);
+    if (st == ZK_OK)
+      st = seal_to(&g->m[i].enc_share, &g->m[i].enc_share_len, members[i], sh, share_len);
   }
-  if (st == ZK_OK && dr_pub != NULL) st = seal_to(&g->dr_wrapped, &g->dr_wrapped_len, dr_pub, seed, 32);
+  if (st == ZK_OK && dr_pub != NULL)
+    st = seal_to(&g->dr_wrapped, &g->dr_wrapped_len, dr_pub, seed, 32);
   if (st == ZK_OK) st = seed_hash(g->quorum_key_hash, seed);
   const size_t tl = strlen(ZK_QOS_TEST_MESSAGE);
   if (st == ZK_OK) {
@@ -341,10 +347,9 @@ static zk_status genesis_build(zk_backend *be, zk_qos_genesis *g, const char *co
   return st;
 }
 
-zk_status zk_qos_genesis_run(zk_backend *be, zk_qos_genesis **out, uint8_t **att,
-                             size_t *att_len, const char *const *aliases,
-                             const uint8_t *const *members, size_t n, uint32_t threshold,
-                             const uint8_t *dr_pub) {
+zk_status zk_qos_genesis_run(zk_backend *be, zk_qos_genesis **out, uint8_t **att, size_t *att_len,
+                             const char *const *aliases, const uint8_t *const *members, size_t n,
+                             uint32_t threshold, const uint8_t *dr_pub) {
   if (out == NULL || att == NULL || att_len == NULL) return ZK_ERR_ARG;
   *out = NULL;
   *att = NULL;
@@ -360,7 +365,8 @@ zk_status zk_qos_genesis_run(zk_backend *be, zk_qos_genesis **out, uint8_t **att
   size_t bn = 0;
   if (st == ZK_OK) st = zk_qos_genesis_serialize(g, &b, &bn);
   if (st == ZK_OK) st = zk_sha256(digest, b, bn);
-  if (st == ZK_OK) st = zk_backend_attest(be, att, att_len, digest, sizeof digest, NULL, 0, NULL, 0);
+  if (st == ZK_OK)
+    st = zk_backend_attest(be, att, att_len, digest, sizeof digest, NULL, 0, NULL, 0);
   free(b);
   if (st != ZK_OK) {
     zk_qos_genesis_free(g);
@@ -434,8 +440,8 @@ static zk_status copy_envelope(zk_qos_envelope **out, const zk_qos_envelope *env
   return st;
 }
 
-static zk_status extend_commitment(zk_backend *be, zk_qos_commitment_kind kind,
-                                   const uint8_t *hash, const zk_qos_keyset *ks) {
+static zk_status extend_commitment(zk_backend *be, zk_qos_commitment_kind kind, const uint8_t *hash,
+                                   const zk_qos_keyset *ks) {
   uint8_t pcr[ZK_QOS_PCR_LEN], com[ZK_SHA384_LEN], val[64];
   size_t vl = sizeof val;
   ZKI_TRY(zk_qos_pcr_commitment(pcr, com, kind, hash, ZK_QOS_MANIFEST_HASH_LEN,
@@ -495,8 +501,8 @@ static zk_status adopt_seed(zk_qos_node *node, const uint8_t *seed, size_t seed_
   size_t qn = 0;
   const uint8_t *want = zk_qos_manifest_quorum_key(zk_qos_envelope_manifest(node->env), &qn);
   if (st == ZK_ERR_QOS_KEY ||
-      (st == ZK_OK && (qn != ZK_QOS_PUBLIC_LEN ||
-                       !zk_ct_equal(zk_qos_keyset_public(q), want, ZK_QOS_PUBLIC_LEN))))
+      (st == ZK_OK &&
+       (qn != ZK_QOS_PUBLIC_LEN || !zk_ct_equal(zk_qos_keyset_public(q), want, ZK_QOS_PUBLIC_LEN))))
     st = ZK_ERR_QOS_QUORUM_KEY;
   if (st != ZK_OK) {
     zk_qos_keyset_free(q);
@@ -561,10 +567,9 @@ zk_status zk_qos_node_attest_live(zk_qos_node *node, uint8_t **att, size_t *att_
   *att_len = 0;
   if (node == NULL) return ZK_ERR_ARG;
   if (node->phase != ZK_QOS_PHASE_QUORUM_KEY_PROVISIONED) return ZK_ERR_STATE;
-  return zk_backend_attest(node->be, att, att_len,
-                           zk_qos_manifest_hash(zk_qos_envelope_manifest(node->env)),
-                           ZK_QOS_MANIFEST_HASH_LEN, NULL, 0, zk_qos_keyset_public(node->live),
-                           ZK_QOS_PUBLIC_LEN);
+  return zk_backend_attest(
+      node->be, att, att_len, zk_qos_manifest_hash(zk_qos_envelope_manifest(node->env)),
+      ZK_QOS_MANIFEST_HASH_LEN, NULL, 0, zk_qos_keyset_public(node->live), ZK_QOS_PUBLIC_LEN);
 }
 
 /* A new node's boot (attestation, approvals, PCRs) against env, with the setup commitment and no
@@ -582,8 +587,8 @@ static zk_status verify_setup_boot(zk_qos_boot **b, const zk_att_verifier *v, co
 
 zk_status zk_qos_node_export_key(const zk_qos_node *node, uint8_t **enc, size_t *enc_len,
                                  uint8_t sig[ZK_QOS_SIG_LEN], const zk_att_verifier *v,
-                                 const uint8_t *att, size_t att_len,
-                                 const zk_qos_envelope *new_env, uint64_t at_unix) {
+                                 const uint8_t *att, size_t att_len, const zk_qos_envelope *new_env,
+                                 uint64_t at_unix) {
   if (enc == NULL || enc_len == NULL || sig == NULL) return ZK_ERR_ARG;
   *enc = NULL;
   *enc_len = 0;
@@ -596,7 +601,8 @@ zk_status zk_qos_node_export_key(const zk_qos_node *node, uint8_t **enc, size_t 
   zk_qos_boot *b = NULL;
   zk_status st = verify_setup_boot(&b, v, att, att_len, new_env, at_unix);
   size_t an, bn;
-  const uint8_t *qa = zk_qos_manifest_quorum_key(cur, &an), *qb = zk_qos_manifest_quorum_key(nm, &bn);
+  const uint8_t *qa = zk_qos_manifest_quorum_key(cur, &an),
+                *qb = zk_qos_manifest_quorum_key(nm, &bn);
   if (st == ZK_OK && (an != bn || memcmp(qa, qb, an) != 0)) st = ZK_ERR_QOS_QUORUM_KEY;
   if (st == ZK_OK && !zki_qos_manifest_same_set(cur, nm, ZK_QOS_SET_MANIFEST))
     st = ZK_ERR_QOS_MANIFEST_SET;
@@ -631,7 +637,8 @@ zk_status zk_qos_node_inject_key(zk_qos_node *node, const uint8_t *enc, size_t e
   if (node->phase != ZK_QOS_PHASE_WAITING_FOR_FORWARDED_KEY) return ZK_ERR_STATE;
   size_t qn;
   const uint8_t *qk = zk_qos_manifest_quorum_key(zk_qos_envelope_manifest(node->env), &qn);
-  if (zk_qos_verify(qk, qn, sig, sig_len, enc, enc_len) != ZK_OK) return ZK_ERR_QOS_FORWARD_SIGNATURE;
+  if (zk_qos_verify(qk, qn, sig, sig_len, enc, enc_len) != ZK_OK)
+    return ZK_ERR_QOS_FORWARD_SIGNATURE;
   uint8_t *seed;
   size_t sn;
   ZKI_TRY(zk_qos_envelope_open(node->setup, &seed, &sn, enc, enc_len));
@@ -643,8 +650,8 @@ zk_status zk_qos_node_inject_key(zk_qos_node *node, const uint8_t *enc, size_t e
 zk_status zk_qos_operator_provision(uint8_t **enc, size_t *enc_len, zk_qos_approval **approval,
                                     const zk_att_verifier *v, const zk_qos_keyset *ks,
                                     const char *alias, const uint8_t *share, size_t share_len,
-                                    const uint8_t *att, size_t att_len,
-                                    const zk_qos_envelope *env, uint64_t at_unix) {
+                                    const uint8_t *att, size_t att_len, const zk_qos_envelope *env,
+                                    uint64_t at_unix) {
   if (enc == NULL || enc_len == NULL || approval == NULL) return ZK_ERR_ARG;
   *enc = NULL;
   *enc_len = 0;

@@ -22,4 +22,6 @@ const char *zk_status_name(zk_status st) {
   return "ZK_UNKNOWN_STATUS";
 }
 
-const char *zk_version(void) { return ZK_VERSION_STRING; }
+const char *zk_version(void) {
+  return ZK_VERSION_STRING;
+}

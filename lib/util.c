@@ -17,7 +17,9 @@ int zk_ct_equal(const void *a, const void *b, size_t len) {
   return CRYPTO_memcmp(a, b, len) == 0;
 }
 
-void zk_free(void *p) { free(p); }
+void zk_free(void *p) {
+  free(p);
+}
 
 void zk_free_secret(void *p, size_t len) {
   if (p == NULL) return;
@@ -145,8 +147,12 @@ static void b64_encode(char *out, const uint8_t *in, size_t len, const char *alp
   out[o] = '\0';
 }
 
-size_t zki_b64url_len(size_t len) { return (len / 3) * 4 + (len % 3 == 0 ? 0 : len % 3 + 1); }
-size_t zki_b64_len(size_t len) { return ((len + 2) / 3) * 4; }
+size_t zki_b64url_len(size_t len) {
+  return (len / 3) * 4 + (len % 3 == 0 ? 0 : len % 3 + 1);
+}
+size_t zki_b64_len(size_t len) {
+  return ((len + 2) / 3) * 4;
+}
 void zki_b64url_encode(char *out, const uint8_t *in, size_t len) {
   b64_encode(out, in, len, b64_url, 0);
 }
@@ -157,11 +163,16 @@ void zki_b64_encode(char *out, const uint8_t *in, size_t len) {
 /* Value of a base64 symbol in alpha (b64_std or b64_url), -1 if not in it. */
 static int b64_val(char c, const char *alpha) {
   int v = -1;
-  if (c >= 'A' && c <= 'Z') v = c - 'A';
-  else if (c >= 'a' && c <= 'z') v = c - 'a' + 26;
-  else if (c >= '0' && c <= '9') v = c - '0' + 52;
-  else if (c == alpha[62]) v = 62;
-  else if (c == alpha[63]) v = 63;
+  if (c >= 'A' && c <= 'Z')
+    v = c - 'A';
+  else if (c >= 'a' && c <= 'z')
+    v = c - 'a' + 26;
+  else if (c >= '0' && c <= '9')
+    v = c - '0' + 52;
+  else if (c == alpha[62])
+    v = 62;
+  else if (c == alpha[63])
+    v = 63;
   return v;
 }
 

@@ -50,8 +50,8 @@ typedef struct zki_nsm_request {
 /* A decoded successful reply. bytes: PCR value, random bytes or document (malloc'd). */
 typedef struct zki_nsm_reply {
   zki_nsm_op op;
-  int locked;      /* DescribePCR */
-  uint8_t *bytes;  /* DescribePCR/ExtendPCR data, GetRandom random, Attestation document */
+  int locked;     /* DescribePCR */
+  uint8_t *bytes; /* DescribePCR/ExtendPCR data, GetRandom random, Attestation document */
   size_t bytes_len;
   zk_nsm_description desc; /* DescribeNSM */
 } zki_nsm_reply;

@@ -27,8 +27,7 @@ zk_status zki_base58_encode(char **out, size_t *out_len, const uint8_t *in, size
 zk_status zki_base58_decode(uint8_t **out, size_t *out_len, const char *in, size_t len);
 
 /* base58(payload || SHA-256(SHA-256(payload))[0..4]). Returns as zki_base58_encode. */
-zk_status zki_base58check_encode(char **out, size_t *out_len, const uint8_t *payload,
-                                 size_t len);
+zk_status zki_base58check_encode(char **out, size_t *out_len, const uint8_t *payload, size_t len);
 
 /*
  * Decode and verify the 4-byte double-SHA-256 checksum (constant-time compare).

@@ -16,12 +16,12 @@
 #include "zk_internal.h"
 
 typedef struct zki_cbor_limits {
-  size_t max_len;          /* total input bytes (0 = 1 MiB) */
-  unsigned max_depth;      /* nesting of arrays/maps/tags (0 = 16) */
-  size_t max_items;        /* total data items (0 = 65536) */
-  size_t max_string;       /* bytes in one string (0 = max_len) */
-  bool allow_indefinite;   /* indefinite-length arrays/maps/strings allowed */
-  bool require_canonical;  /* heads must be shortest-form, keys sorted (deterministic CBOR) */
+  size_t max_len;               /* total input bytes (0 = 1 MiB) */
+  unsigned max_depth;           /* nesting of arrays/maps/tags (0 = 16) */
+  size_t max_items;             /* total data items (0 = 65536) */
+  size_t max_string;            /* bytes in one string (0 = max_len) */
+  bool allow_indefinite;        /* indefinite-length arrays/maps/strings allowed */
+  bool require_canonical;       /* heads must be shortest-form, keys sorted (deterministic CBOR) */
   const uint64_t *allowed_tags; /* tags allowed anywhere in the item (NULL = none) */
   size_t n_allowed_tags;
 } zki_cbor_limits;

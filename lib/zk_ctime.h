@@ -12,10 +12,10 @@
 #define ZK_CTIME_H
 
 #ifdef ZK_CTIME_VALGRIND
-#include <valgrind/memcheck.h>
-#define ZKI_DECLASSIFY(p, len) ((void)VALGRIND_MAKE_MEM_DEFINED((p), (len)))
+#  include <valgrind/memcheck.h>
+#  define ZKI_DECLASSIFY(p, len) ((void)VALGRIND_MAKE_MEM_DEFINED((p), (len)))
 #else
-#define ZKI_DECLASSIFY(p, len) ((void)(p), (void)(len))
+#  define ZKI_DECLASSIFY(p, len) ((void)(p), (void)(len))
 #endif
 
 #endif

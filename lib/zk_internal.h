@@ -15,10 +15,10 @@
 #define ZKI_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
 /* Return st from the enclosing function if it is not ZK_OK. */
-#define ZKI_TRY(expr)                                                                        \
-  do {                                                                                       \
-    zk_status zki_try_st_ = (expr);                                                          \
-    if (zki_try_st_ != ZK_OK) return zki_try_st_;                                            \
+#define ZKI_TRY(expr)                             \
+  do {                                            \
+    zk_status zki_try_st_ = (expr);               \
+    if (zki_try_st_ != ZK_OK) return zki_try_st_; \
   } while (0)
 
 /* Lowercase hex. out must hold 2*len+1 bytes (NUL-terminated). */

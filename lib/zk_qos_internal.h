@@ -13,16 +13,15 @@ const uint8_t *zki_qos_keyset_aes_key(const zk_qos_keyset *ks);
 
 /* Envelope seal with a caller-chosen ephemeral key and nonce (reproducible tests). */
 zk_status zki_qos_envelope_seal_with(uint8_t **out, size_t *out_len, const zk_qos_pubkey *recv,
-                                     const zk_key *eph, const uint8_t nonce[12],
-                                     const uint8_t *pt, size_t pt_len);
+                                     const zk_key *eph, const uint8_t nonce[12], const uint8_t *pt,
+                                     size_t pt_len);
 
 /*
  * Split an envelope into its borsh fields (pointers into env).
  * Returns: ZK_OK, ZK_ERR_TRUNCATED, ZK_ERR_TRAILING, ZK_ERR_TOO_LARGE, ZK_ERR_QOS_ENVELOPE.
  */
-zk_status zki_qos_envelope_split(const uint8_t **nonce, const uint8_t **eph_pub,
-                                 const uint8_t **ct, size_t *ct_len, const uint8_t *env,
-                                 size_t env_len);
+zk_status zki_qos_envelope_split(const uint8_t **nonce, const uint8_t **eph_pub, const uint8_t **ct,
+                                 size_t *ct_len, const uint8_t *env, size_t env_len);
 
 /* Approval i of an envelope's manifest-set or share-set list (NULL when out of range). */
 const zk_qos_approval *zki_qos_envelope_approval(const zk_qos_envelope *env, zk_qos_set_kind set,

@@ -106,7 +106,9 @@ static X509 *issue(const char *cn, EVP_PKEY *pub, X509 *issuer, EVP_PKEY *issuer
   return x;
 }
 
-static EVP_PKEY *p384_keygen(void) { return EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-384"); }
+static EVP_PKEY *p384_keygen(void) {
+  return EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-384");
+}
 
 /* Raw 48-byte private scalar of an EVP P-384 key into a zk_key. */
 static zk_status zk_key_of(zk_key **out, EVP_PKEY *pk) {
@@ -232,9 +234,8 @@ static cbor_item_t *opt_bytes(const uint8_t *p, size_t n) {
 
 /* Payload map in the order and with the types of real documents. Caller holds the lock. */
 static zk_status build_payload(uint8_t **out, size_t *out_len, const mock_ctx *c,
-                               const uint8_t *user_data, size_t user_data_len,
-                               const uint8_t *nonce, size_t nonce_len, const uint8_t *public_key,
-                               size_t public_key_len) {
+                               const uint8_t *user_data, size_t user_data_len, const uint8_t *nonce,
+                               size_t nonce_len, const uint8_t *public_key, size_t public_key_len) {
   uint8_t n_pcrs = (c->flags & ZK_MOCK_16_PCRS) ? MOCK_BOOT_LOCKED : ZK_NSM_MAX_PCRS;
   cbor_item_t *m = (c->flags & ZK_MOCK_INDEFINITE_PAYLOAD) ? cbor_new_indefinite_map()
                                                            : cbor_new_definite_map(9);

@@ -48,13 +48,20 @@ static int nsm_put(cbor_item_t *map, const char *key, cbor_item_t *value) {
 
 static const char *nsm_op_name(zki_nsm_op op) {
   switch (op) {
-    case ZKI_NSM_DESCRIBE_PCR: return "DescribePCR";
-    case ZKI_NSM_EXTEND_PCR: return "ExtendPCR";
-    case ZKI_NSM_LOCK_PCR: return "LockPCR";
-    case ZKI_NSM_LOCK_PCRS: return "LockPCRs";
-    case ZKI_NSM_DESCRIBE_NSM: return "DescribeNSM";
-    case ZKI_NSM_ATTESTATION: return "Attestation";
-    case ZKI_NSM_GET_RANDOM: return "GetRandom";
+    case ZKI_NSM_DESCRIBE_PCR:
+      return "DescribePCR";
+    case ZKI_NSM_EXTEND_PCR:
+      return "ExtendPCR";
+    case ZKI_NSM_LOCK_PCR:
+      return "LockPCR";
+    case ZKI_NSM_LOCK_PCRS:
+      return "LockPCRs";
+    case ZKI_NSM_DESCRIBE_NSM:
+      return "DescribeNSM";
+    case ZKI_NSM_ATTESTATION:
+      return "Attestation";
+    case ZKI_NSM_GET_RANDOM:
+      return "GetRandom";
   }
   return NULL;
 }
@@ -197,13 +204,23 @@ static zk_status get_bytes_copy(const cbor_item_t *it, uint8_t **out, size_t *ou
 }
 
 /* PCR values are SHA-256/384/512 sized. */
-static int pcr_len_ok(size_t n) { return n == 32 || n == 48 || n == 64; }
+static int pcr_len_ok(size_t n) {
+  return n == 32 || n == 48 || n == 64;
+}
 
 /* Field bits for missing-field detection. */
 enum {
-  F_LOCK = 1u << 0, F_DATA = 1u << 1, F_RANDOM = 1u << 2, F_DOCUMENT = 1u << 3,
-  F_VMAJ = 1u << 4, F_VMIN = 1u << 5, F_VPAT = 1u << 6, F_MODULE = 1u << 7,
-  F_MAXPCRS = 1u << 8, F_LOCKED = 1u << 9, F_DIGEST = 1u << 10
+  F_LOCK = 1u << 0,
+  F_DATA = 1u << 1,
+  F_RANDOM = 1u << 2,
+  F_DOCUMENT = 1u << 3,
+  F_VMAJ = 1u << 4,
+  F_VMIN = 1u << 5,
+  F_VPAT = 1u << 6,
+  F_MODULE = 1u << 7,
+  F_MAXPCRS = 1u << 8,
+  F_LOCKED = 1u << 9,
+  F_DIGEST = 1u << 10
 };
 
 static zk_status decode_field(zki_nsm_reply *r, const cbor_item_t *key, const cbor_item_t *val,
@@ -291,10 +308,14 @@ static zk_status decode_field(zki_nsm_reply *r, const cbor_item_t *key, const cb
       }
       if (KEY_IS("digest")) {
         if (!cbor_isa_string(val)) return ZK_ERR_TYPE;
-        if (text_is(val, "SHA256")) d->digest = ZK_NSM_DIGEST_SHA256;
-        else if (text_is(val, "SHA384")) d->digest = ZK_NSM_DIGEST_SHA384;
-        else if (text_is(val, "SHA512")) d->digest = ZK_NSM_DIGEST_SHA512;
-        else return ZK_ERR_VALUE;
+        if (text_is(val, "SHA256"))
+          d->digest = ZK_NSM_DIGEST_SHA256;
+        else if (text_is(val, "SHA384"))
+          d->digest = ZK_NSM_DIGEST_SHA384;
+        else if (text_is(val, "SHA512"))
+          d->digest = ZK_NSM_DIGEST_SHA512;
+        else
+          return ZK_ERR_VALUE;
         *seen |= F_DIGEST;
         return ZK_OK;
       }
@@ -308,13 +329,18 @@ static zk_status decode_field(zki_nsm_reply *r, const cbor_item_t *key, const cb
 
 static unsigned required_fields(zki_nsm_op op) {
   switch (op) {
-    case ZKI_NSM_DESCRIBE_PCR: return F_LOCK | F_DATA;
-    case ZKI_NSM_EXTEND_PCR: return F_DATA;
-    case ZKI_NSM_GET_RANDOM: return F_RANDOM;
-    case ZKI_NSM_ATTESTATION: return F_DOCUMENT;
+    case ZKI_NSM_DESCRIBE_PCR:
+      return F_LOCK | F_DATA;
+    case ZKI_NSM_EXTEND_PCR:
+      return F_DATA;
+    case ZKI_NSM_GET_RANDOM:
+      return F_RANDOM;
+    case ZKI_NSM_ATTESTATION:
+      return F_DOCUMENT;
     case ZKI_NSM_DESCRIBE_NSM:
       return F_VMAJ | F_VMIN | F_VPAT | F_MODULE | F_MAXPCRS | F_LOCKED | F_DIGEST;
-    default: return 0;
+    default:
+      return 0;
   }
 }
 
@@ -395,8 +421,8 @@ typedef struct nitro_ctx {
   void *transport_ctx;
 } nitro_ctx;
 
-static zk_status nsm_ioctl_transport(void *ctx, uint8_t *resp, size_t *resp_len,
-                                     const uint8_t *req, size_t req_len) {
+static zk_status nsm_ioctl_transport(void *ctx, uint8_t *resp, size_t *resp_len, const uint8_t *req,
+                                     size_t req_len) {
   nitro_ctx *c = ctx;
   struct zki_nsm_raw raw;
   memset(&raw, 0, sizeof(raw));

@@ -110,8 +110,8 @@ ZK_API void zk_att_verifier_clear_cache(zk_att_verifier *v);
  * (hits), lookups that had to verify the chain (misses), current entries.
  * Any output pointer may be NULL.
  */
-ZK_API void zk_att_verifier_cache_stats(const zk_att_verifier *v, uint64_t *hits,
-                                        uint64_t *misses, size_t *entries);
+ZK_API void zk_att_verifier_cache_stats(const zk_att_verifier *v, uint64_t *hits, uint64_t *misses,
+                                        size_t *entries);
 
 /* Free the verifier and its cache. NULL is a no-op. */
 ZK_API void zk_att_verifier_free(zk_att_verifier *v);
@@ -234,7 +234,8 @@ ZK_API int zk_att_doc_is_verified(const zk_att_doc *doc);
  * Byte-string accessors return NULL (and *len = 0) when the field is absent or
  * CBOR null; a present empty byte string gives a non-NULL pointer and *len = 0.
  */
-ZK_API const char *zk_att_doc_module_id(const zk_att_doc *doc, size_t *len); /* not NUL-terminated */
+ZK_API const char *zk_att_doc_module_id(const zk_att_doc *doc,
+                                        size_t *len); /* not NUL-terminated */
 ZK_API uint64_t zk_att_doc_timestamp_ms(const zk_att_doc *doc);
 /* PCR value for index (NULL if absent); bit i of the mask is set when PCR i is present. */
 ZK_API const uint8_t *zk_att_doc_pcr(const zk_att_doc *doc, unsigned index, size_t *len);

@@ -33,18 +33,21 @@ extern "C" {
 #endif
 
 /* Limits of the NSM protocol (aws-nitro-enclaves-nsm-api / Linux uapi nsm.h). */
-#define ZK_NSM_REQUEST_MAX 4096u    /* bytes in one CBOR request */
-#define ZK_NSM_RESPONSE_MAX 12288u  /* response buffer given to the device */
-#define ZK_NSM_MAX_PCRS 32u         /* PCRs of a Nitro Secure Module */
-#define ZK_NSM_PCR_MAX_LEN 64u      /* longest PCR value (SHA-512); SHA-384 gives 48 */
-#define ZK_NSM_MODULE_ID_MAX 100u   /* longest module_id accepted from a device */
-#define ZK_NSM_MAX_LOCKED 64u       /* longest locked_pcrs list accepted from a device */
+#define ZK_NSM_REQUEST_MAX 4096u      /* bytes in one CBOR request */
+#define ZK_NSM_RESPONSE_MAX 12288u    /* response buffer given to the device */
+#define ZK_NSM_MAX_PCRS 32u           /* PCRs of a Nitro Secure Module */
+#define ZK_NSM_PCR_MAX_LEN 64u        /* longest PCR value (SHA-512); SHA-384 gives 48 */
+#define ZK_NSM_MODULE_ID_MAX 100u     /* longest module_id accepted from a device */
+#define ZK_NSM_MAX_LOCKED 64u         /* longest locked_pcrs list accepted from a device */
 #define ZK_NSM_ATTEST_FIELD_MAX 1024u /* user_data / nonce / public_key (mock limit) */
 
-/* Mock document variants seen on real NSMs (zk_backend_options.mock_flags). */
-#define ZK_MOCK_INDEFINITE_PAYLOAD 0x1u /* payload map BF .. FF, as real documents since ~2025-08 */
-#define ZK_MOCK_TAGGED 0x2u             /* COSE_Sign1 with tag 18 (real documents are untagged) */
-#define ZK_MOCK_16_PCRS 0x4u            /* report PCRs 0-15 only, as documents up to 2025 */
+/* Mock document variants seen on real NSMs (zk_backend_options.mock_flags):
+ * ZK_MOCK_INDEFINITE_PAYLOAD: payload map BF .. FF, as real documents since ~2025-08;
+ * ZK_MOCK_TAGGED: COSE_Sign1 with tag 18 (real documents are untagged);
+ * ZK_MOCK_16_PCRS: report PCRs 0-15 only, as documents up to 2025. */
+#define ZK_MOCK_INDEFINITE_PAYLOAD 0x1u
+#define ZK_MOCK_TAGGED 0x2u
+#define ZK_MOCK_16_PCRS 0x4u
 
 /* ioctl number of NSM_IOCTL_RAW: _IOWR(0x0A, 0, struct { u64 addr, len; } x 2). */
 #define ZK_NSM_IOCTL_RAW 0xC0200A00ul
@@ -86,9 +89,9 @@ typedef struct zk_backend_options {
   zk_nsm_transport_fn transport; /* NULL = open nsm_device + ioctl ZK_NSM_IOCTL_RAW */
   void *transport_ctx;
   /* mock */
-  uint64_t mock_time_ms;         /* initial clock in ms since the epoch; 0 = current time */
-  unsigned mock_flags;           /* ZK_MOCK_* document variants (0 = definite map, untagged, 32 PCRs) */
-  const char *mock_module_id;    /* NULL = "i-0123456789abcdef0-enc0123456789abcdef" */
+  uint64_t mock_time_ms; /* initial clock in ms since the epoch; 0 = current time */
+  unsigned mock_flags;   /* ZK_MOCK_* document variants (0 = definite map, untagged, 32 PCRs) */
+  const char *mock_module_id; /* NULL = "i-0123456789abcdef0-enc0123456789abcdef" */
   /* Values of the boot PCRs 0-15 (16 x 48 bytes, e.g. EIF measurements in 0-2);
    * NULL = all zero, which verifiers treat as a debug-mode enclave. */
   const uint8_t *mock_boot_pcrs;
@@ -134,13 +137,12 @@ typedef struct zk_backend zk_backend;
 
 /*
  * Open a built-in backend.
- * Returns: ZK_OK; ZK_ERR_BACKEND (unknown name); ZK_ERR_ARG (also unknown mock_flags); ZK_ERR_NOMEM;
- *          nitro: ZK_ERR_NSM_DEVICE (device cannot be opened);
- *          mock: ZK_ERR_ATT_CERT / ZK_ERR_KEY (bad PKI files), ZK_ERR_INTERNAL.
- * Args: name: "nitro" or "mock". opts: may be NULL (defaults).
- * Out: *out: new backend (NULL on error); free with zk_backend_free.
- * The options' pointers are copied or used only during the call, except
- * transport_ctx, which must outlive the backend.
+ * Returns: ZK_OK; ZK_ERR_BACKEND (unknown name); ZK_ERR_ARG (also unknown mock_flags);
+ * ZK_ERR_NOMEM; nitro: ZK_ERR_NSM_DEVICE (device cannot be opened); mock: ZK_ERR_ATT_CERT /
+ * ZK_ERR_KEY (bad PKI files), ZK_ERR_INTERNAL. Args: name: "nitro" or "mock". opts: may be NULL
+ * (defaults). Out: *out: new backend (NULL on error); free with zk_backend_free. The options'
+ * pointers are copied or used only during the call, except transport_ctx, which must outlive the
+ * backend.
  */
 ZK_API ZK_WUR zk_status zk_backend_open(zk_backend **out, const char *name,
                                         const zk_backend_options *opts);
@@ -151,8 +153,7 @@ ZK_API ZK_WUR zk_status zk_backend_open(zk_backend **out, const char *name,
  * when this call fails with ZK_ERR_NOMEM).
  * Returns: ZK_OK, ZK_ERR_ARG (NULL ops or a NULL function), ZK_ERR_NOMEM.
  */
-ZK_API ZK_WUR zk_status zk_backend_from_ops(zk_backend **out, const zk_backend_ops *ops,
-                                            void *ctx);
+ZK_API ZK_WUR zk_status zk_backend_from_ops(zk_backend **out, const zk_backend_ops *ops, void *ctx);
 
 /* Close the device / destroy the mock (wiping its keys). NULL is a no-op. */
 ZK_API void zk_backend_free(zk_backend *b);
@@ -196,8 +197,7 @@ ZK_API ZK_WUR zk_status zk_backend_describe_pcr(zk_backend *b, int *locked, uint
  * Out: value: the new PCR value. In/Out: *value_len: capacity in, length out.
  */
 ZK_API ZK_WUR zk_status zk_backend_extend_pcr(zk_backend *b, uint8_t *value, size_t *value_len,
-                                              uint16_t index, const uint8_t *data,
-                                              size_t data_len);
+                                              uint16_t index, const uint8_t *data, size_t data_len);
 
 /*
  * Lock one PCR (further extends fail with ZK_ERR_NSM_READ_ONLY_INDEX).

@@ -84,8 +84,9 @@ ZK_API ZK_WUR zk_status zk_bundle_export_open(uint8_t **pt, size_t *pt_len, cons
  *      user_id: expected userId, or NULL if the target must carry no userId;
  *      pt: the secret to import (mnemonic UTF-8 or raw private key bytes).
  */
-ZK_API ZK_WUR zk_status zk_bundle_import_seal(char **out, size_t *out_len, const char *target_bundle,
-                                              size_t target_bundle_len, const zk_key *enclave_key,
+ZK_API ZK_WUR zk_status zk_bundle_import_seal(char **out, size_t *out_len,
+                                              const char *target_bundle, size_t target_bundle_len,
+                                              const zk_key *enclave_key,
                                               const char *organization_id, const char *user_id,
                                               const uint8_t *pt, size_t pt_len);
 
@@ -163,9 +164,8 @@ ZK_API ZK_WUR zk_status zk_bundle_oauth_secret_seal(char **out, size_t *out_len,
  * Out: *pt (zk_free_secret), NULL on error.
  */
 ZK_API ZK_WUR zk_status zk_bundle_oauth_secret_open(uint8_t **pt, size_t *pt_len,
-                                                    const zk_qos_keyset *fetcher,
-                                                    const char *hex, size_t hex_len);
-
+                                                    const zk_qos_keyset *fetcher, const char *hex,
+                                                    size_t hex_len);
 
 /*
  * Produce a v1 export bundle: HPKE-seal pt to the client's target public key,

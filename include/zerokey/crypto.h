@@ -19,11 +19,7 @@ extern "C" {
 #define ZK_AES_GCM_NONCE_LEN 12
 #define ZK_AES_GCM_TAG_LEN 16
 
-typedef enum zk_hash_alg {
-  ZK_HASH_SHA256 = 1,
-  ZK_HASH_SHA384 = 2,
-  ZK_HASH_SHA512 = 3
-} zk_hash_alg;
+typedef enum zk_hash_alg { ZK_HASH_SHA256 = 1, ZK_HASH_SHA384 = 2, ZK_HASH_SHA512 = 3 } zk_hash_alg;
 
 /* Digest length of alg, 0 if unknown. */
 ZK_API size_t zk_hash_len(zk_hash_alg alg);

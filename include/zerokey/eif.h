@@ -51,21 +51,21 @@ typedef enum zk_eif_section_type {
 
 /* What zk_eif_measure reports. */
 typedef struct zk_eif_info {
-  uint16_t version;      /* 2, 3 or 4 */
-  uint16_t flags;        /* ZK_EIF_FLAG_AARCH64 or 0 */
-  uint64_t default_mem;  /* informational, unused by nitro-cli */
+  uint16_t version;     /* 2, 3 or 4 */
+  uint16_t flags;       /* ZK_EIF_FLAG_AARCH64 or 0 */
+  uint64_t default_mem; /* informational, unused by nitro-cli */
   uint64_t default_cpus;
   uint16_t num_sections;
-  uint16_t section_types[ZK_EIF_MAX_SECTIONS]; /* zk_eif_section_type, file order */
+  uint16_t section_types[ZK_EIF_MAX_SECTIONS];   /* zk_eif_section_type, file order */
   uint64_t section_offsets[ZK_EIF_MAX_SECTIONS]; /* offset of each section header */
   uint64_t section_sizes[ZK_EIF_MAX_SECTIONS];   /* data bytes of each section */
   uint16_t num_ramdisks;
-  uint32_t crc32;        /* verified */
+  uint32_t crc32; /* verified */
   uint64_t file_len;
   uint8_t pcr0[ZK_EIF_PCR_LEN];
   uint8_t pcr1[ZK_EIF_PCR_LEN];
   uint8_t pcr2[ZK_EIF_PCR_LEN];
-  int has_pcr8;          /* 1 for signed images */
+  int has_pcr8; /* 1 for signed images */
   uint8_t pcr8[ZK_EIF_PCR_LEN];
   /* Signed images: 1 if the first signature entry is a COSE_Sign1 (ES256/ES384)
    * that verifies with the signing certificate's key and signs exactly this

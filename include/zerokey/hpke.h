@@ -49,11 +49,11 @@ typedef enum zk_hpke_aead {
 } zk_hpke_aead;
 
 /* Sizes. */
-#define ZK_HPKE_ENC_LEN 65        /* Nenc: uncompressed P-256 point */
-#define ZK_HPKE_TAG_LEN 16        /* Nt of every supported AEAD */
-#define ZK_HPKE_SECRET_LEN 32     /* Nsecret / Nh */
-#define ZK_HPKE_MIN_IKM_LEN 32    /* DeriveKeyPair: at least Nsk bytes of input keying material */
-#define ZK_HPKE_MIN_PSK_LEN 32    /* a PSK must carry at least 32 bytes (RFC 9180 section 5.1.2) */
+#define ZK_HPKE_ENC_LEN 65         /* Nenc: uncompressed P-256 point */
+#define ZK_HPKE_TAG_LEN 16         /* Nt of every supported AEAD */
+#define ZK_HPKE_SECRET_LEN 32      /* Nsecret / Nh */
+#define ZK_HPKE_MIN_IKM_LEN 32     /* DeriveKeyPair: at least Nsk bytes of input keying material */
+#define ZK_HPKE_MIN_PSK_LEN 32     /* a PSK must carry at least 32 bytes (RFC 9180 section 5.1.2) */
 #define ZK_HPKE_MAX_INPUT_LEN 1024 /* limit on ikm, info, psk, psk_id and exporter context */
 #define ZK_HPKE_MAX_EXPORT_LEN (255u * 32u)
 
@@ -154,7 +154,8 @@ ZK_API ZK_WUR zk_status zk_hpke_open(zk_hpke_ctx *ctx, uint8_t *pt, size_t *pt_l
  * Out: out: out_len secret bytes (zeroed on error; the caller wipes them).
  */
 ZK_API ZK_WUR zk_status zk_hpke_export(const zk_hpke_ctx *ctx, uint8_t *out, size_t out_len,
-                                       const uint8_t *exporter_context, size_t exporter_context_len);
+                                       const uint8_t *exporter_context,
+                                       size_t exporter_context_len);
 
 /* Sequence number of the next message (0 for a NULL context). */
 ZK_API uint64_t zk_hpke_ctx_seq(const zk_hpke_ctx *ctx);
@@ -168,10 +169,10 @@ ZK_API void zk_hpke_ctx_free(zk_hpke_ctx *ctx);
  * In/Out: *ct_len: capacity in, bytes written out.
  * Returns: as zk_hpke_setup_sender and zk_hpke_seal (ZK_ERR_STATE for export-only).
  */
-ZK_API ZK_WUR zk_status zk_hpke_seal_once(uint8_t *enc, size_t enc_len, uint8_t *ct,
-                                          size_t *ct_len, const zk_hpke_params *params,
-                                          const zk_key *pk_r, const uint8_t *aad, size_t aad_len,
-                                          const uint8_t *pt, size_t pt_len);
+ZK_API ZK_WUR zk_status zk_hpke_seal_once(uint8_t *enc, size_t enc_len, uint8_t *ct, size_t *ct_len,
+                                          const zk_hpke_params *params, const zk_key *pk_r,
+                                          const uint8_t *aad, size_t aad_len, const uint8_t *pt,
+                                          size_t pt_len);
 
 /*
  * Single-shot open: setup_receiver + one open (sequence number 0).
@@ -179,10 +180,10 @@ ZK_API ZK_WUR zk_status zk_hpke_seal_once(uint8_t *enc, size_t enc_len, uint8_t 
  * In/Out: *pt_len: capacity in, bytes written out.
  * Returns: as zk_hpke_setup_receiver and zk_hpke_open.
  */
-ZK_API ZK_WUR zk_status zk_hpke_open_once(uint8_t *pt, size_t *pt_len,
-                                          const zk_hpke_params *params, const zk_key *sk_r,
-                                          const uint8_t *enc, size_t enc_len, const uint8_t *aad,
-                                          size_t aad_len, const uint8_t *ct, size_t ct_len);
+ZK_API ZK_WUR zk_status zk_hpke_open_once(uint8_t *pt, size_t *pt_len, const zk_hpke_params *params,
+                                          const zk_key *sk_r, const uint8_t *enc, size_t enc_len,
+                                          const uint8_t *aad, size_t aad_len, const uint8_t *ct,
+                                          size_t ct_len);
 
 #ifdef __cplusplus
 }

@@ -65,7 +65,7 @@ ZK_API ZK_WUR zk_status zk_qos_keyset_from_hex(zk_qos_keyset **out, const char *
 /* Generate a key set from a fresh random seed. Returns: ZK_OK, ZK_ERR_ARG, ZK_ERR_RANDOM, ... */
 ZK_API ZK_WUR zk_status zk_qos_keyset_generate(zk_qos_keyset **out);
 
-/* The 130-byte public key of a key set (pointer into ks; valid until ks is freed). NULL for NULL. */
+/* The 130-byte public key of a key set (points into ks, valid until ks is freed); NULL for NULL. */
 ZK_API const uint8_t *zk_qos_keyset_public(const zk_qos_keyset *ks);
 
 /*
@@ -131,8 +131,8 @@ ZK_API ZK_WUR zk_status zk_qos_envelope_seal(uint8_t **out, size_t *out_len,
  *          ZK_ERR_DECRYPT (wrong key or tampered envelope); ZK_ERR_NOMEM.
  * Out: *pt (malloc'd secret: release with zk_free_secret(*pt, *pt_len)); NULL on error.
  */
-ZK_API ZK_WUR zk_status zk_qos_envelope_open(const zk_qos_keyset *ks, uint8_t **pt,
-                                             size_t *pt_len, const uint8_t *env, size_t env_len);
+ZK_API ZK_WUR zk_status zk_qos_envelope_open(const zk_qos_keyset *ks, uint8_t **pt, size_t *pt_len,
+                                             const uint8_t *env, size_t env_len);
 
 #ifdef __cplusplus
 }

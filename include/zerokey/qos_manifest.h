@@ -7,15 +7,14 @@
  *                PivotConfigV1{hash [u8;32], restart u8 (0 Never, 1 Always),
  *                              bridge_config Vec<BridgeConfig>, debug_mode bool,
  *                              args Vec<String>}
- *                manifest_set QuorumSet{threshold u32, members Vec<{alias String, pub_key Vec<u8>}>}
- *                share_set QuorumSet
- *                enclave NitroConfig{pcr0..pcr3 Vec<u8>, aws_root_certificate Vec<u8>, qos_commit String}
- *                patch_set PatchSet{threshold u32, members Vec<{pub_key Vec<u8>}>}
+ *                manifest_set QuorumSet{threshold u32, members Vec<{alias String, pub_key
+ * Vec<u8>}>} share_set QuorumSet enclave NitroConfig{pcr0..pcr3 Vec<u8>, aws_root_certificate
+ * Vec<u8>, qos_commit String} patch_set PatchSet{threshold u32, members Vec<{pub_key Vec<u8>}>}
  *   ManifestV0 = the same with PivotConfigV0{hash, restart, args}.
- *   BridgeConfig = u8 tag: 0 Server{port u16, host String}, 1 Client{port u16, host Option<String>}.
- *   ManifestEnvelope = manifest || manifest_set_approvals Vec<Approval> || share_set_approvals Vec<Approval>
- *   Approval = signature Vec<u8> (raw r||s) || member {alias String, pub_key Vec<u8>}
- * Manifest hash (V0/V1) = SHA-256(borsh(manifest)); an approval is a QOS
+ *   BridgeConfig = u8 tag: 0 Server{port u16, host String}, 1 Client{port u16, host
+ * Option<String>}. ManifestEnvelope = manifest || manifest_set_approvals Vec<Approval> ||
+ * share_set_approvals Vec<Approval> Approval = signature Vec<u8> (raw r||s) || member {alias
+ * String, pub_key Vec<u8>} Manifest hash (V0/V1) = SHA-256(borsh(manifest)); an approval is a QOS
  * signature over the 32-byte hash (so ECDSA runs over SHA-256(hash)).
  *
  * JSON (camelCase, as QOS writes it) is accepted for manifests and envelopes and
@@ -40,13 +39,13 @@ extern "C" {
 #define ZK_QOS_MANIFEST_HASH_LEN 32
 #define ZK_QOS_PCR_LEN 48
 #define ZK_QOS_MAX_MANIFEST_LEN (1u << 20) /* bytes of borsh or JSON input */
-#define ZK_QOS_MAX_STRING_LEN 4096        /* one name, alias, host, arg or commit */
-#define ZK_QOS_MAX_MEMBERS 64             /* per quorum / patch set */
-#define ZK_QOS_MAX_APPROVALS 64           /* per approval list */
+#define ZK_QOS_MAX_STRING_LEN 4096         /* one name, alias, host, arg or commit */
+#define ZK_QOS_MAX_MEMBERS 64              /* per quorum / patch set */
+#define ZK_QOS_MAX_APPROVALS 64            /* per approval list */
 #define ZK_QOS_MAX_ARGS 256
 #define ZK_QOS_MAX_BRIDGES 16
-#define ZK_QOS_MAX_KEY_LEN 1024  /* pub_key / quorum_key bytes (130 in practice) */
-#define ZK_QOS_MAX_PCR_LEN 64    /* pcr0..3 bytes (48 in practice) */
+#define ZK_QOS_MAX_KEY_LEN 1024   /* pub_key / quorum_key bytes (130 in practice) */
+#define ZK_QOS_MAX_PCR_LEN 64     /* pcr0..3 bytes (48 in practice) */
 #define ZK_QOS_MAX_CERT_LEN 16384 /* aws_root_certificate bytes */
 
 typedef enum zk_qos_manifest_version {
@@ -113,8 +112,8 @@ ZK_API size_t zk_qos_manifest_member_count(const zk_qos_manifest *m, zk_qos_set_
  * Returns: ZK_OK, ZK_ERR_ARG, ZK_ERR_NOT_FOUND.
  */
 ZK_API ZK_WUR zk_status zk_qos_manifest_member(const zk_qos_manifest *m, zk_qos_set_kind set,
-                                               size_t i, const char **alias,
-                                               const uint8_t **pub, size_t *pub_len);
+                                               size_t i, const char **alias, const uint8_t **pub,
+                                               size_t *pub_len);
 /* Wipe-free. NULL is a no-op. */
 ZK_API void zk_qos_manifest_free(zk_qos_manifest *m);
 
@@ -145,8 +144,8 @@ ZK_API ZK_WUR zk_status zk_qos_approval_sign(zk_qos_approval **out, const zk_qos
                                              const char *alias, const zk_qos_manifest *m);
 /* Build an approval from its parts (copied). alias may be "" (patch set). */
 ZK_API ZK_WUR zk_status zk_qos_approval_new(zk_qos_approval **out, const uint8_t *sig,
-                                            size_t sig_len, const char *alias,
-                                            const uint8_t *pub, size_t pub_len);
+                                            size_t sig_len, const char *alias, const uint8_t *pub,
+                                            size_t pub_len);
 ZK_API void zk_qos_approval_free(zk_qos_approval *a);
 
 /* ---- envelopes ---- */
@@ -168,8 +167,8 @@ ZK_API ZK_WUR zk_status zk_qos_envelope_new(zk_qos_envelope **out, const zk_qos_
  */
 ZK_API ZK_WUR zk_status zk_qos_envelope_add_approval(zk_qos_envelope *env, zk_qos_set_kind set,
                                                      const zk_qos_approval *a);
-ZK_API ZK_WUR zk_status zk_qos_envelope_serialize_borsh(const zk_qos_envelope *env,
-                                                        uint8_t **out, size_t *out_len);
+ZK_API ZK_WUR zk_status zk_qos_envelope_serialize_borsh(const zk_qos_envelope *env, uint8_t **out,
+                                                        size_t *out_len);
 /* The manifest inside (pointer into env). */
 ZK_API const zk_qos_manifest *zk_qos_envelope_manifest(const zk_qos_envelope *env);
 /* Number of approvals in the manifest-set or share-set list. */
@@ -212,8 +211,8 @@ typedef enum zk_qos_commitment_kind {
  * Returns: ZK_OK; ZK_ERR_ARG (unknown kind, NULL); ZK_ERR_TOO_LARGE (inputs > 4096 bytes).
  * Out: pcr (48 bytes); commitment (48 bytes, SHA-384(pre)) may be NULL.
  */
-ZK_API ZK_WUR zk_status zk_qos_pcr_commitment(uint8_t pcr[ZK_QOS_PCR_LEN],
-                                              uint8_t *commitment, zk_qos_commitment_kind kind,
+ZK_API ZK_WUR zk_status zk_qos_pcr_commitment(uint8_t pcr[ZK_QOS_PCR_LEN], uint8_t *commitment,
+                                              zk_qos_commitment_kind kind,
                                               const uint8_t *manifest_hash, size_t hash_len,
                                               const uint8_t *eph_pub, size_t eph_len);
 

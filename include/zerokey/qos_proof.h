@@ -60,8 +60,8 @@ ZK_API ZK_WUR zk_status zk_qos_boot_policy_pin_pcr(zk_qos_boot_policy *p, unsign
 ZK_API ZK_WUR zk_status zk_qos_boot_policy_pin_pivot_hash(zk_qos_boot_policy *p,
                                                           const uint8_t *hash, size_t len);
 /* Pin the namespace quorum key (130 bytes). Returns ZK_OK, ZK_ERR_ARG. */
-ZK_API ZK_WUR zk_status zk_qos_boot_policy_pin_quorum_key(zk_qos_boot_policy *p,
-                                                          const uint8_t *pub, size_t len);
+ZK_API ZK_WUR zk_status zk_qos_boot_policy_pin_quorum_key(zk_qos_boot_policy *p, const uint8_t *pub,
+                                                          size_t len);
 /*
  * Require the PCR16 (ZK_QOS_COMMIT_SETUP) or PCR17 (ZK_QOS_COMMIT_LIVE)
  * commitment; 0 removes the requirement. Returns ZK_OK, ZK_ERR_ARG.
@@ -85,9 +85,8 @@ ZK_API void zk_qos_boot_policy_allow_debug(zk_qos_boot_policy *p, int on);
 ZK_API ZK_WUR zk_status zk_qos_boot_verify(const zk_att_verifier *v, const zk_qos_boot_policy *p,
                                            zk_qos_boot **out, const uint8_t *att, size_t att_len,
                                            const zk_qos_envelope *env,
-                                           const zk_qos_manifest *manifest,
-                                           const uint8_t *eph_pub, size_t eph_len,
-                                           uint64_t at_unix);
+                                           const zk_qos_manifest *manifest, const uint8_t *eph_pub,
+                                           size_t eph_len, uint64_t at_unix);
 
 /*
  * Verify a Turnkey BootProof JSON: {ephemeralPublicKeyHex, awsAttestationDocB64,

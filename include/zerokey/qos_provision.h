@@ -76,9 +76,8 @@ ZK_API void zk_qos_genesis_free(zk_qos_genesis *g);
  * Returns: ZK_OK; ZK_ERR_ARG; ZK_ERR_QOS_NOT_MEMBER; envelope statuses;
  *          ZK_ERR_QOS_SHARE_HASH. Out: *share (secret: zk_free_secret), *share_len.
  */
-ZK_API ZK_WUR zk_status zk_qos_genesis_open_share(const zk_qos_genesis *g,
-                                                  const zk_qos_keyset *ks, uint8_t **share,
-                                                  size_t *share_len);
+ZK_API ZK_WUR zk_status zk_qos_genesis_open_share(const zk_qos_genesis *g, const zk_qos_keyset *ks,
+                                                  uint8_t **share, size_t *share_len);
 
 /*
  * Check the genesis output against the reconstructed quorum key set:
@@ -132,9 +131,9 @@ ZK_API zk_qos_phase zk_qos_node_phase(const zk_qos_node *node);
  *          ZK_ERR_QOS_SHARE_APPROVALS; ZK_ERR_QOS_PIVOT_HASH; backend statuses.
  * Out: *att, *att_len: setup attestation (zk_free).
  */
-ZK_API ZK_WUR zk_status zk_qos_node_boot_standard(zk_qos_node *node, uint8_t **att,
-                                                  size_t *att_len, const zk_qos_envelope *env,
-                                                  const uint8_t *pivot, size_t pivot_len);
+ZK_API ZK_WUR zk_status zk_qos_node_boot_standard(zk_qos_node *node, uint8_t **att, size_t *att_len,
+                                                  const zk_qos_envelope *env, const uint8_t *pivot,
+                                                  size_t pivot_len);
 ZK_API ZK_WUR zk_status zk_qos_node_boot_key_forward(zk_qos_node *node, uint8_t **att,
                                                      size_t *att_len, const zk_qos_envelope *env,
                                                      const uint8_t *pivot, size_t pivot_len);
@@ -173,16 +172,14 @@ ZK_API ZK_WUR zk_status zk_qos_node_export_key(const zk_qos_node *node, uint8_t 
  *          ZK_ERR_QOS_QUORUM_KEY.
  */
 ZK_API ZK_WUR zk_status zk_qos_node_inject_key(zk_qos_node *node, const uint8_t *enc,
-                                               size_t enc_len, const uint8_t *sig,
-                                               size_t sig_len);
+                                               size_t enc_len, const uint8_t *sig, size_t sig_len);
 
 /*
  * Live attestation of a provisioned node (user_data = manifest hash,
  * public_key = live key, whose PCR17 commitment was extended at boot).
  * Returns: ZK_OK; ZK_ERR_STATE; backend statuses. Out: *att (zk_free).
  */
-ZK_API ZK_WUR zk_status zk_qos_node_attest_live(zk_qos_node *node, uint8_t **att,
-                                                size_t *att_len);
+ZK_API ZK_WUR zk_status zk_qos_node_attest_live(zk_qos_node *node, uint8_t **att, size_t *att_len);
 
 /* Current ephemeral key set (setup before provisioning, live after); NULL before boot. */
 ZK_API const zk_qos_keyset *zk_qos_node_ephemeral(const zk_qos_node *node);
@@ -199,13 +196,10 @@ ZK_API const zk_qos_keyset *zk_qos_node_quorum(const zk_qos_node *node);
  * Out: *enc (zk_free), *approval (zk_qos_approval_free).
  * Returns: ZK_OK; boot statuses; ZK_ERR_QOS_NOT_MEMBER; envelope statuses.
  */
-ZK_API ZK_WUR zk_status zk_qos_operator_provision(uint8_t **enc, size_t *enc_len,
-                                                  zk_qos_approval **approval,
-                                                  const zk_att_verifier *v,
-                                                  const zk_qos_keyset *ks, const char *alias,
-                                                  const uint8_t *share, size_t share_len,
-                                                  const uint8_t *att, size_t att_len,
-                                                  const zk_qos_envelope *env, uint64_t at_unix);
+ZK_API ZK_WUR zk_status zk_qos_operator_provision(
+    uint8_t **enc, size_t *enc_len, zk_qos_approval **approval, const zk_att_verifier *v,
+    const zk_qos_keyset *ks, const char *alias, const uint8_t *share, size_t share_len,
+    const uint8_t *att, size_t att_len, const zk_qos_envelope *env, uint64_t at_unix);
 
 #ifdef __cplusplus
 }

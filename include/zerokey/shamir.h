@@ -60,9 +60,8 @@ ZK_API ZK_WUR zk_status zk_shamir_split(uint8_t *shares, size_t shares_len, size
  *      by construction: use zk_shamir_combine_var for shares of unchecked lengths).
  */
 ZK_API ZK_WUR zk_status zk_shamir_combine(uint8_t *secret, size_t secret_len,
-                                          size_t *secret_written,
-                                          const uint8_t *const *shares, size_t share_len,
-                                          size_t count);
+                                          size_t *secret_written, const uint8_t *const *shares,
+                                          size_t share_len, size_t count);
 
 /*
  * Same as zk_shamir_combine for shares whose lengths come from untrusted input:
@@ -70,8 +69,7 @@ ZK_API ZK_WUR zk_status zk_shamir_combine(uint8_t *secret, size_t secret_len,
  * Returns: as zk_shamir_combine, plus ZK_ERR_SHAMIR_SHARES when the lengths differ.
  */
 ZK_API ZK_WUR zk_status zk_shamir_combine_var(uint8_t *secret, size_t secret_len,
-                                              size_t *secret_written,
-                                              const uint8_t *const *shares,
+                                              size_t *secret_written, const uint8_t *const *shares,
                                               const size_t *share_lens, size_t count);
 
 #ifdef __cplusplus

@@ -136,7 +136,7 @@ int main(void) {
   if (c.p384 == NULL) return 1;
   if ((c.eif = make_eif(&c.eif_len)) == NULL) return 1;
   /* GetRandom reply: A1 69 "GetRandom" A1 66 "random" 59 0100 <256 bytes> */
-  static const uint8_t head[] = {0xA1, 0x69, 'G', 'e', 't', 'R', 'a', 'n', 'd', 'o', 'm',
+  static const uint8_t head[] = {0xA1, 0x69, 'G', 'e', 't', 'R', 'a', 'n', 'd',  'o',  'm',
                                  0xA1, 0x66, 'r', 'a', 'n', 'd', 'o', 'm', 0x59, 0x01, 0x00};
   memcpy(c.reply, head, sizeof head);
   memset(c.reply + sizeof head, 0x5A, 256);

@@ -42,7 +42,7 @@
 #include "zk_shamir_internal.h"
 
 #ifdef ZK_BENCH_HAVE_SHIM
-#include "zk_alloc_shim.h"
+#  include "zk_alloc_shim.h"
 #endif
 
 #define SECONDS 1.0

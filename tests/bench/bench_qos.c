@@ -8,8 +8,8 @@
  *   shamir 3-of-5 split + combine of a 32-byte seed (constant-time GF(2^8))
  *       reference: raw OpenSSL P-256 ECDH (to show its weight in a provisioning step)
  */
-#include <openssl/evp.h>
 #include <openssl/ec.h>
+#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -120,7 +120,8 @@ int main(void) {
   if (g != NULL) {
     json_t *mj = json_loads(json_string_value(json_object_get(g, "manifest_v1_json")), 0, NULL);
     char hex[261];
-    for (size_t i = 0; i < 130; i++) snprintf(hex + 2 * i, 3, "%02x", zk_qos_keyset_public(c.ks)[i]);
+    for (size_t i = 0; i < 130; i++)
+      snprintf(hex + 2 * i, 3, "%02x", zk_qos_keyset_public(c.ks)[i]);
     json_t *members = json_object_get(json_object_get(mj, "manifestSet"), "members");
     json_object_set_new(json_array_get(members, 0), "pubKey", json_string(hex));
     char *s = json_dumps(mj, JSON_COMPACT);

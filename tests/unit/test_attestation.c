@@ -180,7 +180,9 @@ static void w_raw(wbuf *w, const void *src, size_t len) {
   w->n += len;
 }
 
-static void w_byte(wbuf *w, uint8_t b) { w_raw(w, &b, 1); }
+static void w_byte(wbuf *w, uint8_t b) {
+  w_raw(w, &b, 1);
+}
 
 static void w_head(wbuf *w, unsigned major, uint64_t v) {
   uint8_t h[9];
@@ -237,7 +239,8 @@ static void load_mock(mock_pki *m) {
   uint8_t *hex = NULL;
   size_t hl = 0;
   ZKT_VECTOR_FILE("turnkey/nitro/mock_pki_leaf_p384_secret.hex", &hex, &hl);
-  while (hl > 0 && (hex[hl - 1] == '\n' || hex[hl - 1] == '\r' || hex[hl - 1] == ' ')) hex[--hl] = 0;
+  while (hl > 0 && (hex[hl - 1] == '\n' || hex[hl - 1] == '\r' || hex[hl - 1] == ' '))
+    hex[--hl] = 0;
   size_t sl;
   uint8_t *secret = zkt_hex((const char *)hex, &sl);
   assert_int_equal(sl, 48);
@@ -259,24 +262,24 @@ static void free_mock(mock_pki *m) {
 
 /* Knobs for a minted payload; zero = the normal, valid value. */
 typedef struct spec {
-  int indefinite;          /* payload map BF .. FF */
+  int indefinite; /* payload map BF .. FF */
   int pcrs_indefinite, cab_indefinite;
-  int optionals;           /* 0: null, 1: present, 2: omitted */
+  int optionals;                    /* 0: null, 1: present, 2: omitted */
   size_t pk_len, ud_len, nonce_len; /* sizes when present (default 32) */
-  const char *module_id;   /* NULL = default */
-  const char *digest;      /* NULL = "SHA384" */
-  int ts_kind;             /* 0 uint, 1 negative int, 2 text */
-  uint64_t ts;             /* 0 with ts_zero = zero */
+  const char *module_id;            /* NULL = default */
+  const char *digest;               /* NULL = "SHA384" */
+  int ts_kind;                      /* 0 uint, 1 negative int, 2 text */
+  uint64_t ts;                      /* 0 with ts_zero = zero */
   int ts_zero;
-  int npcrs;               /* 0 = 16; -1 = empty map */
-  unsigned bad_index;      /* if non-zero: index of the last PCR */
-  size_t pcr_len;          /* 0 = 48 */
+  int npcrs;          /* 0 = 16; -1 = empty map */
+  unsigned bad_index; /* if non-zero: index of the last PCR */
+  size_t pcr_len;     /* 0 = 48 */
   int pcr0_zero;
-  int cab_n;               /* 0 = [root, intermediate]; -1 = empty; 1 = [root] */
-  int corrupt;             /* 1: intermediate's signature damaged; 2: leaf's */
+  int cab_n;   /* 0 = [root, intermediate]; -1 = empty; 1 = [root] */
+  int corrupt; /* 1: intermediate's signature damaged; 2: leaf's */
   int dup_key, unknown_key, int_key, tag_inside, trailing, not_map;
-  unsigned missing;        /* bit per field name index below */
-  const uint8_t *cert;     /* NULL = mock leaf */
+  unsigned missing;    /* bit per field name index below */
+  const uint8_t *cert; /* NULL = mock leaf */
   size_t cert_len;
 } spec;
 
@@ -284,7 +287,8 @@ enum { M_MODULE_ID = 1, M_DIGEST = 2, M_TIMESTAMP = 4, M_PCRS = 8, M_CERT = 16, 
 
 static const uint8_t nitro_prot[4] = {0xa1, 0x01, 0x38, 0x22};
 
-static void opt_field(wbuf *w, size_t *count, const char *name, int mode, size_t len, uint8_t fill) {
+static void opt_field(wbuf *w, size_t *count, const char *name, int mode, size_t len,
+                      uint8_t fill) {
   if (mode == 2) return;
   w_text(w, name);
   if (mode == 0) {
@@ -438,11 +442,18 @@ static uint8_t *mint_raw(size_t *out_len, const zk_key *key, const uint8_t *prot
 }
 
 /* Correctly signed documents whose envelope is not encoded the NSM way. */
-enum { V_UNPROT_KID = 1, V_ARRAY_INDEF, V_ARRAY_LONG, V_PROT_LONG, V_PAYLOAD_LONG, V_PAYLOAD_CHUNKED,
-       V_SIG_LONG };
+enum {
+  V_UNPROT_KID = 1,
+  V_ARRAY_INDEF,
+  V_ARRAY_LONG,
+  V_PROT_LONG,
+  V_PAYLOAD_LONG,
+  V_PAYLOAD_CHUNKED,
+  V_SIG_LONG
+};
 
-static uint8_t *mint_variant(size_t *out_len, const zk_key *key, const uint8_t *payload, size_t plen,
-                             int variant) {
+static uint8_t *mint_variant(size_t *out_len, const zk_key *key, const uint8_t *payload,
+                             size_t plen, int variant) {
   uint8_t *tbs = NULL;
   size_t tbs_len = 0;
   zkt_assert_ok(zk_cose_sig_structure(&tbs, &tbs_len, nitro_prot, 4, NULL, 0, payload, plen));
@@ -638,7 +649,8 @@ static void test_real_documents(void **state) {
     memcpy(t, d->buf, d->len);
     t[d->len] = 0x00;
     size_t off = 0;
-    zkt_assert_status(zk_att_verify(v, &doc, t, d->len + 1, d->verify_at, p, &off), ZK_ERR_TRAILING);
+    zkt_assert_status(zk_att_verify(v, &doc, t, d->len + 1, d->verify_at, p, &off),
+                      ZK_ERR_TRAILING);
     assert_null(doc);
     assert_int_equal(off, d->len);
     free(t);
@@ -672,8 +684,10 @@ static void test_real_flips(void **state) {
       zk_status st = verify_buf(v, d->buf, d->len, d->verify_at, p);
       d->buf[k] ^= 0x01;
       tried++;
-      if (st != ZK_OK) rejected++;
-      else fail_msg("%s: flip at %zu accepted", d->file, k);
+      if (st != ZK_OK)
+        rejected++;
+      else
+        fail_msg("%s: flip at %zu accepted", d->file, k);
       by_status[(unsigned)st < 1024 ? (unsigned)st : 0]++;
     }
     zkt_assert_ok(verify_real(v, d, d->verify_at, p));
@@ -1026,10 +1040,16 @@ static void test_mock_documents(void **state) {
   const mock_case cases[] = {
       {"definite map, null optionals", {0}, 0, ZK_OK},
       {"indefinite map", {.indefinite = 1}, 0, ZK_OK},
-      {"indefinite pcrs and cabundle", {.indefinite = 1, .pcrs_indefinite = 1, .cab_indefinite = 1}, 0, ZK_OK},
+      {"indefinite pcrs and cabundle",
+       {.indefinite = 1, .pcrs_indefinite = 1, .cab_indefinite = 1},
+       0,
+       ZK_OK},
       {"tagged", {0}, 1, ZK_OK},
       {"optionals present", {.optionals = 1}, 0, ZK_OK},
-      {"optionals 1024 bytes", {.optionals = 1, .pk_len = 1024, .ud_len = 1024, .nonce_len = 1024}, 0, ZK_OK},
+      {"optionals 1024 bytes",
+       {.optionals = 1, .pk_len = 1024, .ud_len = 1024, .nonce_len = 1024},
+       0,
+       ZK_OK},
       {"optionals omitted", {.optionals = 2}, 1, ZK_OK},
       {"32 PCRs of 64 bytes", {.npcrs = 32, .pcr_len = 64}, 0, ZK_OK},
       {"PCRs of 32 bytes", {.pcr_len = 32}, 0, ZK_OK},
@@ -1126,7 +1146,12 @@ static void test_mock_documents(void **state) {
       {"signed by another key", {0xa1, 0x01, 0x38, 0x22}, 4, other, 0, ZK_ERR_ATT_SIGNATURE},
       {"alg ES256", {0xa1, 0x01, 0x26}, 3, m.key, 64, ZK_ERR_COSE_ALG},
       {"alg missing", {0xa0}, 1, m.key, 96, ZK_ERR_COSE_ALG},
-      {"extra protected header", {0xa2, 0x01, 0x38, 0x22, 0x04, 0x41, 0x01}, 7, m.key, 0, ZK_ERR_COSE_HEADER},
+      {"extra protected header",
+       {0xa2, 0x01, 0x38, 0x22, 0x04, 0x41, 0x01},
+       7,
+       m.key,
+       0,
+       ZK_ERR_COSE_HEADER},
       {"non-shortest alg", {0xa1, 0x01, 0x39, 0x00, 0x22}, 5, m.key, 0, ZK_ERR_COSE_HEADER},
       {"signature 95 bytes", {0xa1, 0x01, 0x38, 0x22}, 4, m.key, 95, ZK_ERR_COSE_SIG_SIZE},
       {"signature 97 bytes", {0xa1, 0x01, 0x38, 0x22}, 4, m.key, 97, ZK_ERR_COSE_SIG_SIZE},
@@ -1134,8 +1159,8 @@ static void test_mock_documents(void **state) {
   };
   for (size_t i = 0; i < ARRAY_LEN(env); i++) {
     size_t len;
-    uint8_t *doc = mint_raw(&len, env[i].key, env[i].prot, env[i].prot_len, payload, plen, 0,
-                            env[i].sig_len);
+    uint8_t *doc =
+        mint_raw(&len, env[i].key, env[i].prot, env[i].prot_len, payload, plen, 0, env[i].sig_len);
     zk_status st = verify_buf(v, doc, len, MOCK_AT, NULL);
     run++;
     if (st != env[i].want)
@@ -1346,7 +1371,8 @@ static void test_mock_backend(void **state) {
   const uint8_t ud[5] = {1, 2, 3, 4, 5}, nonce[3] = {9, 8, 7}, pk[4] = {0xaa, 0xbb, 0xcc, 0xdd};
   uint8_t *doc = NULL;
   size_t len = 0;
-  zkt_assert_ok(zk_backend_attest(b, &doc, &len, ud, sizeof ud, nonce, sizeof nonce, pk, sizeof pk));
+  zkt_assert_ok(
+      zk_backend_attest(b, &doc, &len, ud, sizeof ud, nonce, sizeof nonce, pk, sizeof pk));
   const uint8_t *root = NULL;
   size_t root_len = 0;
   zkt_assert_ok(zk_backend_mock_root_der(b, &root, &root_len));
@@ -1378,13 +1404,12 @@ static void test_mock_backend(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_builtin_root),     cmocka_unit_test(test_real_documents),
+      cmocka_unit_test(test_builtin_root),      cmocka_unit_test(test_real_documents),
       cmocka_unit_test(test_negative_document), cmocka_unit_test(test_policy),
-      cmocka_unit_test(test_parse_unverified), cmocka_unit_test(test_qos_document),
-      cmocka_unit_test(test_mock_documents),   cmocka_unit_test(test_cache),
-      cmocka_unit_test(test_threads),          cmocka_unit_test(test_mock_backend),
-      cmocka_unit_test(test_real_truncations),
-      cmocka_unit_test(test_real_flips),
+      cmocka_unit_test(test_parse_unverified),  cmocka_unit_test(test_qos_document),
+      cmocka_unit_test(test_mock_documents),    cmocka_unit_test(test_cache),
+      cmocka_unit_test(test_threads),           cmocka_unit_test(test_mock_backend),
+      cmocka_unit_test(test_real_truncations),  cmocka_unit_test(test_real_flips),
   };
   return zkt_run_(__FILE__, tests, sizeof tests / sizeof tests[0]);
 }

@@ -140,9 +140,10 @@ static void test_bip340_vectors(void **state) {
   free(buf);
   zkt_report("bip340/test-vectors.csv (verification)", run, passed);
   zkt_report("bip340/test-vectors.csv (exact signatures)", sign_rows, sign_ok);
-  printf("  TRUE=%lu FALSE=%lu; invalid x-only keys refused at import: %lu; mutations of TRUE "
-         "rows: %lu, accepted wrongly %lu\n",
-         want_true, want_false, bad_key_rejected, mutations, mut_bad);
+  printf(
+      "  TRUE=%lu FALSE=%lu; invalid x-only keys refused at import: %lu; mutations of TRUE "
+      "rows: %lu, accepted wrongly %lu\n",
+      want_true, want_false, bad_key_rejected, mutations, mut_bad);
   zkt_report_mutations("bip340/test-vectors.csv", mutations, mutations - mut_bad);
   assert_int_equal(run, 19);
   assert_int_equal(passed, 19);

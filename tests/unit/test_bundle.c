@@ -103,9 +103,9 @@ static void test_export_vector(void **state) {
   zk_key *other = gen();
   zkt_assert_status(exp_open(bundle, blen, pin, org, other, &pt, &pt_len), ZK_ERR_HPKE_OPEN);
   zkt_assert_status(exp_open(bundle, blen, other, org, tk, &pt, &pt_len), ZK_ERR_BUNDLE_SIGNER);
-  zkt_assert_status(exp_open(bundle, blen, pin, "f9a31c64-d604-42e4-9bef-a773096afad8", tk, &pt,
-                             &pt_len),
-                    ZK_ERR_BUNDLE_ORGANIZATION);
+  zkt_assert_status(
+      exp_open(bundle, blen, pin, "f9a31c64-d604-42e4-9bef-a773096afad8", tk, &pt, &pt_len),
+      ZK_ERR_BUNDLE_ORGANIZATION);
   zkt_assert_status(exp_open(bundle, blen - 1, pin, org, tk, &pt, &pt_len), ZK_ERR_TRUNCATED);
   char *m = strdup(bundle);
   char *ver = strstr(m, "v1.0.0");
@@ -114,11 +114,12 @@ static void test_export_vector(void **state) {
   free(m);
   /* the v0 vector's (valid, but over other bytes) signature in place of dataSignature */
   json_t *b2 = json_deep_copy(b);
-  json_object_set_new(b2, "dataSignature", json_string(zkt_jstr(
-      json_object_get(root, "enclave_signature_over_target_key_v0"), "signature_der")));
+  json_object_set_new(
+      b2, "dataSignature",
+      json_string(zkt_jstr(json_object_get(root, "enclave_signature_over_target_key_v0"),
+                           "signature_der")));
   char *s2 = json_dumps(b2, JSON_COMPACT | JSON_PRESERVE_ORDER);
-  zkt_assert_status(exp_open(s2, strlen(s2), pin, org, tk, &pt, &pt_len),
-                    ZK_ERR_BUNDLE_SIGNATURE);
+  zkt_assert_status(exp_open(s2, strlen(s2), pin, org, tk, &pt, &pt_len), ZK_ERR_BUNDLE_SIGNATURE);
   free(s2);
   /* legacy v0 export bundle shape: no version */
   json_object_del(b2, "version");
@@ -376,15 +377,19 @@ static void test_v0_base58_constants(void **state) {
       m[i] = ALPHA[((size_t)(strchr(ALPHA, c) - ALPHA) + 1) % 58];
       tried++;
       zk_status st = zki_base58check_decode(&raw, &raw_len, m, el);
-      if (st == ZK_ERR_CHECKSUM) rejected++;
-      else zk_free_secret(raw, raw_len);
+      if (st == ZK_ERR_CHECKSUM)
+        rejected++;
+      else
+        zk_free_secret(raw, raw_len);
       m[i] = c;
     }
     for (size_t l = 0; l < el; l++) {
       tried++;
       zk_status st = zki_base58check_decode(&raw, &raw_len, enc, l);
-      if (st == ZK_ERR_CHECKSUM || st == ZK_ERR_TRUNCATED || st == ZK_ERR_BASE58) rejected++;
-      else zk_free_secret(raw, raw_len);
+      if (st == ZK_ERR_CHECKSUM || st == ZK_ERR_TRUNCATED || st == ZK_ERR_BASE58)
+        rejected++;
+      else
+        zk_free_secret(raw, raw_len);
     }
     free(m);
     zkt_report_mutations("base58check-recovery-code", tried, rejected);
@@ -437,8 +442,8 @@ static void test_enclave_export(void **state) {
   size_t blen = 0;
   uint8_t *pt = NULL;
   size_t pt_len = 0;
-  zkt_assert_ok(zk_bundle_export_create(&b, &blen, signer, cpub, org, (const uint8_t *)mn,
-                                        strlen(mn)));
+  zkt_assert_ok(
+      zk_bundle_export_create(&b, &blen, signer, cpub, org, (const uint8_t *)mn, strlen(mn)));
   assert_int_equal(blen, strlen(b));
   zkt_assert_ok(exp_open(b, blen, pin, org, client, &pt, &pt_len));
   assert_int_equal(pt_len, strlen(mn));
@@ -503,13 +508,15 @@ static void test_enclave_export(void **state) {
     if (!strcmp(w, "other-enc")) snprintf(e, sizeof e, "%s", enc2h);
     const char *fmt = "{\"encappedPublic\":\"%s\",\"ciphertext\":\"%s\",\"organizationId\":\"%s\"}";
     if (!strcmp(w, "extra-member"))
-      fmt = "{\"encappedPublic\":\"%s\",\"ciphertext\":\"%s\",\"organizationId\":\"%s\",\"x\":\"\"}";
+      fmt =
+          "{\"encappedPublic\":\"%s\",\"ciphertext\":\"%s\",\"organizationId\":\"%s\",\"x\":\"\"}";
     if (!strcmp(w, "missing-org")) fmt = "{\"encappedPublic\":\"%s\",\"ciphertext\":\"%s\"}%s";
     if (!strcmp(w, "non-string"))
       fmt = "{\"encappedPublic\":\"%s\",\"ciphertext\":\"%s\",\"organizationId\":[\"%s\"]}";
     if (!strcmp(w, "dup"))
-      fmt = "{\"encappedPublic\":\"%s\",\"ciphertext\":\"%s\",\"organizationId\":\"%s\","
-            "\"ciphertext\":\"00\"}";
+      fmt =
+          "{\"encappedPublic\":\"%s\",\"ciphertext\":\"%s\",\"organizationId\":\"%s\","
+          "\"ciphertext\":\"00\"}";
     if (!strcmp(w, "not-json")) fmt = "%s%s%s";
     if (!strcmp(w, "trailing"))
       fmt = "{\"encappedPublic\":\"%s\",\"ciphertext\":\"%s\",\"organizationId\":\"%s\"}x";
@@ -552,8 +559,8 @@ static void test_import_otp(void **state) {
   uint8_t *pt = NULL;
   size_t pt_len = 0;
   zkt_assert_ok(zk_bundle_target_create(&target, &tlen, signer, tpub, org, user));
-  zkt_assert_ok(zk_bundle_import_seal(&eb, &eblen, target, tlen, pin, org, user, secret,
-                                      sizeof secret));
+  zkt_assert_ok(
+      zk_bundle_import_seal(&eb, &eblen, target, tlen, pin, org, user, secret, sizeof secret));
   zkt_assert_ok(enc_open(eb, eblen, tk, &pt, &pt_len));
   assert_int_equal(pt_len, sizeof secret);
   assert_memory_equal(pt, secret, sizeof secret);
@@ -626,11 +633,11 @@ static void test_import_otp(void **state) {
                     ZK_ERR_BUNDLE_SIGNER);
   zkt_assert_status(zk_bundle_import_seal(&eb, &eblen, target, tlen / 2, pin, org, user, secret, 1),
                     ZK_ERR_TRUNCATED);
-  char *bad = signed_data(signer, "{\"targetPublic\":\"0400\",\"organizationId\":\"org-1\","
-                                  "\"userId\":\"user-1\"}");
-  zkt_assert_status(
-      zk_bundle_import_seal(&eb, &eblen, bad, strlen(bad), pin, org, user, secret, 1),
-      ZK_ERR_BUNDLE_TARGET);
+  char *bad = signed_data(signer,
+                          "{\"targetPublic\":\"0400\",\"organizationId\":\"org-1\","
+                          "\"userId\":\"user-1\"}");
+  zkt_assert_status(zk_bundle_import_seal(&eb, &eblen, bad, strlen(bad), pin, org, user, secret, 1),
+                    ZK_ERR_BUNDLE_TARGET);
   zk_free(bad);
   unsigned long ttried = 0, trej = 0;
   m = malloc(tlen);
@@ -743,15 +750,15 @@ static void test_oauth_secret(void **state) {
            zkt_jstr(keys, "production_tls_fetcher_sign_public"));
   size_t n;
   uint8_t *pub = zkt_hex(full, &n);
-  zkt_assert_ok(zk_bundle_oauth_secret_seal(&h, &hlen, pub, n, (const uint8_t *)secret,
-                                            strlen(secret)));
+  zkt_assert_ok(
+      zk_bundle_oauth_secret_seal(&h, &hlen, pub, n, (const uint8_t *)secret, strlen(secret)));
   /* the envelope carries a fresh 65-byte ephemeral key after the 12-byte nonce */
   assert_int_equal(hlen, 2 * (strlen(secret) + ZK_QOS_ENVELOPE_OVERHEAD));
   assert_true(h[24] == '0' && h[25] == '4');
   zk_free(h);
-  zkt_assert_status(zk_bundle_oauth_secret_seal(&h, &hlen, pub, 65, (const uint8_t *)secret,
-                                                strlen(secret)),
-                    ZK_ERR_QOS_KEY);
+  zkt_assert_status(
+      zk_bundle_oauth_secret_seal(&h, &hlen, pub, 65, (const uint8_t *)secret, strlen(secret)),
+      ZK_ERR_QOS_KEY);
   assert_null(h);
   free(pub);
   json_decref(keys);
@@ -767,9 +774,12 @@ static void test_report(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_export_vector),  cmocka_unit_test(test_credential_vectors),
-      cmocka_unit_test(test_v0_base58_constants), cmocka_unit_test(test_enclave_export),
-      cmocka_unit_test(test_import_otp),     cmocka_unit_test(test_oauth_secret),
+      cmocka_unit_test(test_export_vector),
+      cmocka_unit_test(test_credential_vectors),
+      cmocka_unit_test(test_v0_base58_constants),
+      cmocka_unit_test(test_enclave_export),
+      cmocka_unit_test(test_import_otp),
+      cmocka_unit_test(test_oauth_secret),
       cmocka_unit_test(test_report),
   };
   return zkt_run_(__FILE__, tests, sizeof tests / sizeof tests[0]);

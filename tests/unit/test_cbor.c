@@ -45,8 +45,10 @@ static zk_status dec(const char *hex, const zki_cbor_limits *lim, size_t *off, c
   if (st != ZK_OK) assert_null(it);
   if (st != ZK_OK) assert_true(o <= len);
   if (off != NULL) *off = o;
-  if (out != NULL) *out = it;
-  else if (it != NULL) cbor_decref(&it);
+  if (out != NULL)
+    *out = it;
+  else if (it != NULL)
+    cbor_decref(&it);
   free(b);
   return st;
 }
@@ -68,6 +70,7 @@ typedef struct rt_case {
   const char *out; /* NULL: same as in (and then in must be canonical) */
 } rt_case;
 
+// clang-format off
 static const rt_case appendix_a[] = {
     {"00", NULL}, {"01", NULL}, {"0a", NULL}, {"17", NULL}, {"1818", NULL}, {"1819", NULL},
     {"1864", NULL}, {"1903e8", NULL}, {"1a000f4240", NULL}, {"1b000000e8d4a51000", NULL},
@@ -98,6 +101,7 @@ static const rt_case appendix_a[] = {
     {"bf61610161629f0203ffff", "a26161016162820203"}, {"826161bf61626163ff", "826161a161626163"},
     {"bf6346756ef563416d7421ff", "a263416d7421634675 6ef5"},
 };
+// clang-format on
 
 static void test_appendix_a(void **state) {
   (void)state;
@@ -155,6 +159,7 @@ typedef struct bad_case {
 
 #define T ZK_ERR_TRUNCATED
 #define P ZK_ERR_PARSE
+// clang-format off
 static const bad_case appendix_f[] = {
     /* end of input in a head */
     {"18", T}, {"19", T}, {"1a", T}, {"1b", T}, {"1901", T}, {"1a0102", T},
@@ -190,6 +195,7 @@ static const bad_case appendix_f[] = {
     /* major types 0, 1, 6 with additional information 31 */
     {"1f", P}, {"3f", P}, {"df", P},
 };
+// clang-format on
 #undef T
 #undef P
 
@@ -200,9 +206,11 @@ static void test_appendix_f(void **state) {
     run++;
     zk_status st = dec(appendix_f[i].hex, &permissive, NULL, NULL);
     zk_status st2 = dec(appendix_f[i].hex, NULL, NULL, NULL); /* strict defaults: any error */
-    if (st == appendix_f[i].want && st2 != ZK_OK) passed++;
-    else printf("F: %s: %s (want %s), strict %s\n", appendix_f[i].hex, zk_status_name(st),
-                zk_status_name(appendix_f[i].want), zk_status_name(st2));
+    if (st == appendix_f[i].want && st2 != ZK_OK)
+      passed++;
+    else
+      printf("F: %s: %s (want %s), strict %s\n", appendix_f[i].hex, zk_status_name(st),
+             zk_status_name(appendix_f[i].want), zk_status_name(st2));
   }
   zkt_report("RFC 8949 Appendix F", run, passed);
   assert_int_equal(run, passed);
@@ -227,7 +235,8 @@ static void test_limits(void **state) {
 
   /* max_len */
   uint8_t big[20] = {0x53};
-  zkt_assert_status(zki_cbor_decode(&it, big, 20, &(zki_cbor_limits){.max_len = 19}, &off), ZK_ERR_TOO_LARGE);
+  zkt_assert_status(zki_cbor_decode(&it, big, 20, &(zki_cbor_limits){.max_len = 19}, &off),
+                    ZK_ERR_TOO_LARGE);
   assert_int_equal(off, 19);
   zkt_assert_ok(zki_cbor_decode(&it, big, 20, &(zki_cbor_limits){.max_len = 20}, &off));
   cbor_decref(&it);
@@ -243,9 +252,14 @@ static void test_limits(void **state) {
   assert_int_equal(off, 16);
   free(b);
   b = nested(4, 0xc0, &len);
-  zkt_assert_status(zki_cbor_decode(&it, b, len, &(zki_cbor_limits){.max_depth = 3, .allowed_tags = rfc_tags, .n_allowed_tags = 1}, &off),
-                    ZK_ERR_DEPTH);
-  zkt_assert_ok(zki_cbor_decode(&it, b, len, &(zki_cbor_limits){.max_depth = 4, .allowed_tags = rfc_tags, .n_allowed_tags = 1}, &off));
+  zkt_assert_status(
+      zki_cbor_decode(
+          &it, b, len,
+          &(zki_cbor_limits){.max_depth = 3, .allowed_tags = rfc_tags, .n_allowed_tags = 1}, &off),
+      ZK_ERR_DEPTH);
+  zkt_assert_ok(zki_cbor_decode(
+      &it, b, len,
+      &(zki_cbor_limits){.max_depth = 4, .allowed_tags = rfc_tags, .n_allowed_tags = 1}, &off));
   cbor_decref(&it);
   free(b);
   /* max_depth is capped at 64 */
@@ -260,7 +274,8 @@ static void test_limits(void **state) {
   cbor_decref(&it);
   free(b);
   b = nested(65, 0x81, &len);
-  zkt_assert_status(zki_cbor_decode(&it, b, len, &(zki_cbor_limits){.max_depth = 1000}, &off), ZK_ERR_DEPTH);
+  zkt_assert_status(zki_cbor_decode(&it, b, len, &(zki_cbor_limits){.max_depth = 1000}, &off),
+                    ZK_ERR_DEPTH);
   free(b);
   /* deep map nesting: {0: {0: ... 0}} */
   {
@@ -275,18 +290,22 @@ static void test_limits(void **state) {
   }
 
   /* max_items: [0 x 10] has 11 items */
-  zkt_assert_status(dec("8a00000000000000000000", &(zki_cbor_limits){.max_items = 10}, &off, NULL), ZK_ERR_TOO_LARGE);
+  zkt_assert_status(dec("8a00000000000000000000", &(zki_cbor_limits){.max_items = 10}, &off, NULL),
+                    ZK_ERR_TOO_LARGE);
   assert_int_equal(off, 10);
   zkt_assert_ok(dec("8a00000000000000000000", &(zki_cbor_limits){.max_items = 11}, &off, NULL));
 
   /* max_string, also across indefinite chunks */
-  zkt_assert_status(dec("820044010203 04", &(zki_cbor_limits){.max_string = 3}, &off, NULL), ZK_ERR_TOO_LARGE);
+  zkt_assert_status(dec("820044010203 04", &(zki_cbor_limits){.max_string = 3}, &off, NULL),
+                    ZK_ERR_TOO_LARGE);
   assert_int_equal(off, 2);
   zkt_assert_ok(dec("8200440102030 4", &(zki_cbor_limits){.max_string = 4}, &off, NULL));
-  zkt_assert_status(dec("5f4201024201 02ff", &(zki_cbor_limits){.max_string = 3, .allow_indefinite = true}, &off, NULL),
+  zkt_assert_status(dec("5f4201024201 02ff",
+                        &(zki_cbor_limits){.max_string = 3, .allow_indefinite = true}, &off, NULL),
                     ZK_ERR_TOO_LARGE);
   assert_int_equal(off, 4);
-  zkt_assert_ok(dec("5f42010242 0102ff", &(zki_cbor_limits){.max_string = 4, .allow_indefinite = true}, &off, NULL));
+  zkt_assert_ok(dec("5f42010242 0102ff",
+                    &(zki_cbor_limits){.max_string = 4, .allow_indefinite = true}, &off, NULL));
 
   /* huge counts on tiny inputs are refused before anything is allocated */
   zkt_assert_status(dec("9bffffffffffffffff", NULL, &off, NULL), ZK_ERR_TRUNCATED);
@@ -301,8 +320,10 @@ static void test_limits(void **state) {
   zkt_assert_status(dec("5fff", NULL, &off, NULL), ZK_ERR_INDEFINITE);
   zkt_assert_status(dec("bfff", NULL, &off, NULL), ZK_ERR_INDEFINITE);
   zkt_assert_status(dec("7fff", NULL, &off, NULL), ZK_ERR_INDEFINITE);
-  zkt_assert_status(dec("bfff", &(zki_cbor_limits){.allow_indefinite = true, .require_canonical = true}, &off, NULL),
-                    ZK_ERR_NONCANONICAL);
+  zkt_assert_status(
+      dec("bfff", &(zki_cbor_limits){.allow_indefinite = true, .require_canonical = true}, &off,
+          NULL),
+      ZK_ERR_NONCANONICAL);
   zkt_assert_ok(dec("bfff", &(zki_cbor_limits){.allow_indefinite = true}, &off, NULL));
 
   /* tags only from the list, anywhere */
@@ -347,27 +368,27 @@ static void test_duplicates(void **state) {
     zk_status want;
     size_t off;
   } t[] = {
-      {"a201010102", ZK_ERR_DUPLICATE_KEY, 3},           /* {1:1, 1:2} */
-      {"a20101180102", ZK_ERR_DUPLICATE_KEY, 3},         /* 1 and 0x18 0x01 */
-      {"a201011a0000000102", ZK_ERR_DUPLICATE_KEY, 3},   /* 1 and a 4-byte 1 */
-      {"a220013800 02", ZK_ERR_DUPLICATE_KEY, 3},        /* -1 and 0x38 0x00 */
-      {"a261610161 6102", ZK_ERR_DUPLICATE_KEY, 4},      /* {"a":1,"a":2} */
-      {"a2410101410102", ZK_ERR_DUPLICATE_KEY, 4},       /* bytes */
-      {"a27f6161ff016161 02", ZK_ERR_DUPLICATE_KEY, 6},  /* indefinite "a" and "a" */
-      {"a25f4101ff01410102", ZK_ERR_DUPLICATE_KEY, 6},   /* indefinite h'01' and h'01' */
+      {"a201010102", ZK_ERR_DUPLICATE_KEY, 3},             /* {1:1, 1:2} */
+      {"a20101180102", ZK_ERR_DUPLICATE_KEY, 3},           /* 1 and 0x18 0x01 */
+      {"a201011a0000000102", ZK_ERR_DUPLICATE_KEY, 3},     /* 1 and a 4-byte 1 */
+      {"a220013800 02", ZK_ERR_DUPLICATE_KEY, 3},          /* -1 and 0x38 0x00 */
+      {"a261610161 6102", ZK_ERR_DUPLICATE_KEY, 4},        /* {"a":1,"a":2} */
+      {"a2410101410102", ZK_ERR_DUPLICATE_KEY, 4},         /* bytes */
+      {"a27f6161ff016161 02", ZK_ERR_DUPLICATE_KEY, 6},    /* indefinite "a" and "a" */
+      {"a25f4101ff01410102", ZK_ERR_DUPLICATE_KEY, 6},     /* indefinite h'01' and h'01' */
       {"a2f93c0000fa3f80000001", ZK_ERR_DUPLICATE_KEY, 5}, /* 1.0 as half and single */
-      {"a2810100810101", ZK_ERR_DUPLICATE_KEY, 4},       /* [1] twice */
-      {"a2a000a001", ZK_ERR_DUPLICATE_KEY, 3},           /* {} twice */
-      {"a2c10000c10001", ZK_ERR_DUPLICATE_KEY, 4},     /* tagged keys */
-      {"a101a2020002 01", ZK_ERR_DUPLICATE_KEY, 5},      /* nested: {1: {2:0, 2:1}} */
-      {"82a0a2000000 01", ZK_ERR_DUPLICATE_KEY, 5},      /* inside an array */
-      {"bf01000100ff", ZK_ERR_DUPLICATE_KEY, 3},         /* indefinite map */
-      {"a3010002000101", ZK_ERR_DUPLICATE_KEY, 5},       /* third key equals the first */
-      {"a401002000613100410100", ZK_OK, 0},              /* 1, -1, "1", h'01' all differ */
-      {"a20100f93c0000", ZK_OK, 0},                      /* 1 and 1.0 differ */
-      {"a200 00f400", ZK_OK, 0},                         /* 0 and false differ */
-      {"a2f600f700", ZK_OK, 0},                          /* null and undefined differ */
-      {"a2c10000c20000", ZK_OK, 0},                      /* same content, different tags */
+      {"a2810100810101", ZK_ERR_DUPLICATE_KEY, 4},         /* [1] twice */
+      {"a2a000a001", ZK_ERR_DUPLICATE_KEY, 3},             /* {} twice */
+      {"a2c10000c10001", ZK_ERR_DUPLICATE_KEY, 4},         /* tagged keys */
+      {"a101a2020002 01", ZK_ERR_DUPLICATE_KEY, 5},        /* nested: {1: {2:0, 2:1}} */
+      {"82a0a2000000 01", ZK_ERR_DUPLICATE_KEY, 5},        /* inside an array */
+      {"bf01000100ff", ZK_ERR_DUPLICATE_KEY, 3},           /* indefinite map */
+      {"a3010002000101", ZK_ERR_DUPLICATE_KEY, 5},         /* third key equals the first */
+      {"a401002000613100410100", ZK_OK, 0},                /* 1, -1, "1", h'01' all differ */
+      {"a20100f93c0000", ZK_OK, 0},                        /* 1 and 1.0 differ */
+      {"a200 00f400", ZK_OK, 0},                           /* 0 and false differ */
+      {"a2f600f700", ZK_OK, 0},                            /* null and undefined differ */
+      {"a2c10000c20000", ZK_OK, 0},                        /* same content, different tags */
   };
   for (size_t i = 0; i < ZKI_ARRAY_LEN(t); i++) {
     zk_status st = dec(t[i].hex, &permissive, &off, NULL);
@@ -383,6 +404,7 @@ static void test_duplicates(void **state) {
 static void test_canonical(void **state) {
   (void)state;
   size_t off = 0;
+  // clang-format off
   struct {
     const char *hex;
     zk_status want;
@@ -416,6 +438,7 @@ static void test_canonical(void **state) {
       {"a1a20100020000", ZK_OK, 0},
       {"a1a20200010000", ZK_ERR_NONCANONICAL, 4}, /* key map itself unsorted */
   };
+  // clang-format on
   for (size_t i = 0; i < ZKI_ARRAY_LEN(t); i++) {
     zk_status st = dec(t[i].hex, &canonical, &off, NULL);
     if (st != t[i].want || (st != ZK_OK && off != t[i].off))
@@ -442,17 +465,18 @@ static void test_canonical(void **state) {
 static void test_utf8(void **state) {
   (void)state;
   size_t off;
-  const char *bad[] = {"6180", "61ff", "62c080", "62c1bf", "63e08080", "63eda080", "63edbfbf",
-                       "64f4908080", "64f8888080", "62e282", "63e282 41", "61c3",
-                       "8261616180", "7f6161 61ffff", "a161800 0"};
+  const char *bad[] = {"6180",      "61ff",     "62c080",     "62c1bf",        "63e08080",
+                       "63eda080",  "63edbfbf", "64f4908080", "64f8888080",    "62e282",
+                       "63e282 41", "61c3",     "8261616180", "7f6161 61ffff", "a161800 0"};
   for (size_t i = 0; i < ZKI_ARRAY_LEN(bad); i++) {
     zk_status st = dec(bad[i], &permissive, &off, NULL);
-    if (st != ZK_ERR_PARSE && st != ZK_ERR_TRUNCATED) fail_msg("utf8 %s: %s", bad[i], zk_status_name(st));
+    if (st != ZK_ERR_PARSE && st != ZK_ERR_TRUNCATED)
+      fail_msg("utf8 %s: %s", bad[i], zk_status_name(st));
   }
   zkt_assert_status(dec("8261616180", NULL, &off, NULL), ZK_ERR_PARSE);
   assert_int_equal(off, 3);
-  const char *good[] = {"60", "617f", "62c280", "62dfbf", "63e0a080", "63ed9fbf", "63ee8080",
-                        "64f0908080", "64f48fbfbf", "64f09f9880"};
+  const char *good[] = {"60",       "617f",     "62c280",     "62dfbf",     "63e0a080",
+                        "63ed9fbf", "63ee8080", "64f0908080", "64f48fbfbf", "64f09f9880"};
   for (size_t i = 0; i < ZKI_ARRAY_LEN(good); i++) zkt_assert_ok(dec(good[i], NULL, &off, NULL));
   /* byte strings are not checked */
   zkt_assert_ok(dec("42c080", NULL, &off, NULL));
@@ -546,16 +570,19 @@ static void test_builders(void **state) {
   zkt_assert_ok(zki_cbor_map_put_int(m, 10, zki_cbor_new_int(INT64_MAX)));
   zkt_assert_ok(zki_cbor_map_put_str(m, "v", zki_cbor_new_int(1)));
   zkt_assert_ok(zki_cbor_map_put_int(m, 100, zki_cbor_new_bytes(NULL, 0)));
-  zkt_assert_ok(zki_cbor_map_put(m, zki_cbor_new_bytes((const uint8_t *)"k", 1), cbor_build_bool(true)));
+  zkt_assert_ok(
+      zki_cbor_map_put(m, zki_cbor_new_bytes((const uint8_t *)"k", 1), cbor_build_bool(true)));
   char *h = enc_hex(m);
   /* 0a, 1864, 20, 416b, 6176, 6474797065 */
-  assert_string_equal(h, "a6"
-                         "0a1b7fffffffffffffff"
-                         "186440"
-                         "203b7fffffffffffffff"
-                         "416bf5"
-                         "617601"
-                         "647479706566" "72756c696e67");
+  assert_string_equal(h,
+                      "a6"
+                      "0a1b7fffffffffffffff"
+                      "186440"
+                      "203b7fffffffffffffff"
+                      "416bf5"
+                      "617601"
+                      "647479706566"
+                      "72756c696e67");
   free(h);
   /* a duplicate built by hand is refused by the encoder */
   zkt_assert_ok(zki_cbor_map_put_int(m, 10, zki_cbor_new_int(0)));
@@ -592,12 +619,14 @@ static void test_builders(void **state) {
   zkt_assert_status(zki_cbor_encode(&e, &el, NULL), ZK_ERR_ARG);
 
   /* floats pick their shortest exact width */
+  // clang-format off
   struct {
     double d;
     const char *hex;
   } f[] = {{0.0, "f90000"}, {-0.0, "f98000"}, {1.0, "f93c00"}, {65504.0, "f97bff"},
            {65536.0, "fa47800000"}, {0.1, "fb3fb999999999999a"}, {5.960464477539063e-8, "f90001"},
            {1.0e300, "fb7e37e43c8800759c"}, {-4.1, "fbc010666666666666"}};
+  // clang-format on
   for (size_t i = 0; i < ZKI_ARRAY_LEN(f); i++) {
     cbor_item_t *x = cbor_build_float8(f[i].d);
     h = enc_hex(x);
@@ -657,7 +686,8 @@ static cbor_item_t *random_item(unsigned depth) {
       size_t n = rnd() % 6;
       cbor_item_t *m = cbor_new_indefinite_map();
       for (size_t i = 0; i < n; i++) /* integer keys 0..n-1 in random order: unique */
-        zkt_assert_ok(zki_cbor_map_put_int(m, (int64_t)((i * 7 + 3) % n) - 2, random_item(depth + 1)));
+        zkt_assert_ok(
+            zki_cbor_map_put_int(m, (int64_t)((i * 7 + 3) % n) - 2, random_item(depth + 1)));
       if (rnd() & 1) zkt_assert_ok(zki_cbor_map_put_str(m, "k", random_item(depth + 1)));
       return m;
     }
@@ -680,7 +710,8 @@ static void test_random_round_trip(void **state) {
     zk_status st = zki_cbor_decode(&back, e, el, &canonical, &off);
     if (st != ZK_OK) {
       char *h = zkt_tohex(e, el);
-      fail_msg("seed 0x%llx item %d: %s at %zu: %s", (unsigned long long)seed, i, zk_status_name(st), off, h);
+      fail_msg("seed 0x%llx item %d: %s at %zu: %s", (unsigned long long)seed, i,
+               zk_status_name(st), off, h);
     }
     zkt_assert_ok(zki_cbor_encode(&e2, &el2, back));
     assert_int_equal(el, el2);
@@ -699,12 +730,13 @@ static void test_random_round_trip(void **state) {
 static void test_mutations(void **state) {
   (void)state;
   size_t len;
-  uint8_t *doc = zkt_hex("bf646e616d65664e6974726f21637063729f5830"
-                         "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
-                         "202122232425262728292a2b2c2d2e2f"
-                         "ff6474696d651b0000018b8c7a2c3b656e6f6e6365f6"
-                         "a2012602c1f97e0000ff",
-                         &len);
+  uint8_t *doc = zkt_hex(
+      "bf646e616d65664e6974726f21637063729f5830"
+      "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
+      "202122232425262728292a2b2c2d2e2f"
+      "ff6474696d651b0000018b8c7a2c3b656e6f6e6365f6"
+      "a2012602c1f97e0000ff",
+      &len);
   const zki_cbor_limits lims[] = {
       {.allow_indefinite = true, .allowed_tags = rfc_tags, .n_allowed_tags = 2},
       {.max_depth = 2, .max_items = 16, .max_string = 40},
@@ -731,8 +763,11 @@ static void test_mutations(void **state) {
         size_t el = 0;
         zkt_assert_ok(zki_cbor_encode(&e, &el, it));
         cbor_item_t *back = NULL;
-        zkt_assert_ok(zki_cbor_decode(&back, e, el, &(zki_cbor_limits){.require_canonical = true,
-                                      .allowed_tags = rfc_tags, .n_allowed_tags = 2}, NULL));
+        zkt_assert_ok(zki_cbor_decode(
+            &back, e, el,
+            &(zki_cbor_limits){
+                .require_canonical = true, .allowed_tags = rfc_tags, .n_allowed_tags = 2},
+            NULL));
         cbor_decref(&back);
         free(e);
         cbor_decref(&it);
@@ -741,8 +776,9 @@ static void test_mutations(void **state) {
     for (size_t n = 0; n < len; n++) { /* a proper prefix is never a complete item */
       cbor_item_t *it = NULL;
       tried++;
-      zkt_assert_status(zki_cbor_decode(&it, doc, n, &lims[l], NULL) == ZK_OK ? ZK_OK : ZK_ERR_PARSE,
-                        ZK_ERR_PARSE);
+      zkt_assert_status(
+          zki_cbor_decode(&it, doc, n, &lims[l], NULL) == ZK_OK ? ZK_OK : ZK_ERR_PARSE,
+          ZK_ERR_PARSE);
       rejected++;
     }
   }
@@ -754,8 +790,9 @@ static void test_mutations(void **state) {
   free(doc);
   /* CBOR has no integrity: a flip that still decodes is another valid item (re-encoded and
    * decoded again above); only malformed inputs count as rejected. */
-  zkt_report_mutations("cbor flips+truncations (3 profiles; unsigned: accepted flips are other valid items)",
-                       tried, rejected);
+  zkt_report_mutations(
+      "cbor flips+truncations (3 profiles; unsigned: accepted flips are other valid items)", tried,
+      rejected);
   assert_true(rejected > 0);
 }
 
@@ -783,18 +820,20 @@ static void test_short_tags(void **state) {
   assert_int_equal(off, 4);
   zkt_assert_status(dec("82d2d2d200c7", &lim, &off, NULL), ZK_ERR_UNKNOWN_TAG);
   assert_int_equal(off, 5);
-  zkt_assert_status(dec("d812 80", &(zki_cbor_limits){.require_canonical = true, .allowed_tags = tags, .n_allowed_tags = 3},
-                        &off, NULL),
-                    ZK_ERR_NONCANONICAL);
+  zkt_assert_status(
+      dec("d812 80",
+          &(zki_cbor_limits){.require_canonical = true, .allowed_tags = tags, .n_allowed_tags = 3},
+          &off, NULL),
+      ZK_ERR_NONCANONICAL);
 }
 
 static const struct CMUnitTest tests[] = {
-    cmocka_unit_test(test_short_tags),
-    cmocka_unit_test(test_appendix_a),  cmocka_unit_test(test_appendix_f),
-    cmocka_unit_test(test_limits),      cmocka_unit_test(test_duplicates),
-    cmocka_unit_test(test_canonical),   cmocka_unit_test(test_utf8),
-    cmocka_unit_test(test_accessors),   cmocka_unit_test(test_builders),
-    cmocka_unit_test(test_random_round_trip), cmocka_unit_test(test_mutations),
+    cmocka_unit_test(test_short_tags), cmocka_unit_test(test_appendix_a),
+    cmocka_unit_test(test_appendix_f), cmocka_unit_test(test_limits),
+    cmocka_unit_test(test_duplicates), cmocka_unit_test(test_canonical),
+    cmocka_unit_test(test_utf8),       cmocka_unit_test(test_accessors),
+    cmocka_unit_test(test_builders),   cmocka_unit_test(test_random_round_trip),
+    cmocka_unit_test(test_mutations),
 };
 
 ZKT_MAIN(tests)

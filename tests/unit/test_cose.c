@@ -69,22 +69,25 @@ static void test_round_trip(void **state) {
         for (int with_aad = 0; with_aad < 2; with_aad++) {
           uint8_t *msg = NULL;
           size_t msg_len = 0;
-          zkt_assert_ok(zk_cose_sign1_create(&msg, &msg_len, key, with_kid ? kid : NULL,
-                                             with_kid ? sizeof kid : 0, content, CONTENT_LEN,
-                                             with_aad ? aad : NULL, with_aad ? sizeof aad : 0,
-                                             flags));
+          zkt_assert_ok(zk_cose_sign1_create(
+              &msg, &msg_len, key, with_kid ? kid : NULL, with_kid ? sizeof kid : 0, content,
+              CONTENT_LEN, with_aad ? aad : NULL, with_aad ? sizeof aad : 0, flags));
           zk_cose_sign1 *m = NULL;
           size_t off = 99;
           zkt_assert_ok(zk_cose_sign1_parse(&m, msg, msg_len, &off));
           assert_int_equal(off, 0);
-          zkt_assert_ok(zk_cose_sign1_verify(m, pub, with_aad ? aad : NULL, with_aad ? sizeof aad : 0));
-          zkt_assert_ok(zk_cose_sign1_verify(m, key, with_aad ? aad : NULL, with_aad ? sizeof aad : 0));
+          zkt_assert_ok(
+              zk_cose_sign1_verify(m, pub, with_aad ? aad : NULL, with_aad ? sizeof aad : 0));
+          zkt_assert_ok(
+              zk_cose_sign1_verify(m, key, with_aad ? aad : NULL, with_aad ? sizeof aad : 0));
           /* external_aad mismatch */
-          zkt_assert_status(zk_cose_sign1_verify(m, pub, with_aad ? NULL : aad, with_aad ? 0 : sizeof aad),
-                            ZK_ERR_SIGNATURE);
+          zkt_assert_status(
+              zk_cose_sign1_verify(m, pub, with_aad ? NULL : aad, with_aad ? 0 : sizeof aad),
+              ZK_ERR_SIGNATURE);
           /* wrong key of the same curve */
-          zkt_assert_status(zk_cose_sign1_verify(m, other, with_aad ? aad : NULL, with_aad ? sizeof aad : 0),
-                            ZK_ERR_SIGNATURE);
+          zkt_assert_status(
+              zk_cose_sign1_verify(m, other, with_aad ? aad : NULL, with_aad ? sizeof aad : 0),
+              ZK_ERR_SIGNATURE);
           /* key of another curve: alg mismatch */
           zk_key *wrong = NULL;
           zkt_assert_ok(zk_key_generate(&wrong, all_curves[(c + 1) % ZKI_ARRAY_LEN(all_curves)]));
@@ -112,7 +115,8 @@ static void test_round_trip(void **state) {
           /* protected header is exactly the deterministic {1: alg[, 4: kid]} */
           p = zk_cose_sign1_protected(m, &len);
           cbor_item_t *h = NULL;
-          zkt_assert_ok(zki_cbor_decode(&h, p, len, &(zki_cbor_limits){.require_canonical = true}, NULL));
+          zkt_assert_ok(
+              zki_cbor_decode(&h, p, len, &(zki_cbor_limits){.require_canonical = true}, NULL));
           assert_int_equal(cbor_map_size(h), with_kid ? 2 : 1);
           cbor_decref(&h);
           assert_int_equal(msg[0] == 0xd2, flags ? 1 : 0);
@@ -132,8 +136,9 @@ static void test_round_trip(void **state) {
     zk_cose_sign1_free(m);
     zk_free(msg);
     /* public-only key cannot sign */
-    zkt_assert_status(zk_cose_sign1_create(&msg, &msg_len, pub, NULL, 0, content, CONTENT_LEN, NULL, 0, 0),
-                      ZK_ERR_NO_PRIVATE_KEY);
+    zkt_assert_status(
+        zk_cose_sign1_create(&msg, &msg_len, pub, NULL, 0, content, CONTENT_LEN, NULL, 0, 0),
+        ZK_ERR_NO_PRIVATE_KEY);
     assert_null(msg);
     assert_int_equal(msg_len, 0);
     zk_key_free(key);
@@ -151,14 +156,18 @@ static void test_create_args(void **state) {
   uint8_t *msg = (uint8_t *)1;
   size_t msg_len = 1;
   zkt_assert_ok(zk_key_generate(&key, ZK_CURVE_P256));
-  zkt_assert_status(zk_cose_sign1_create(&msg, &msg_len, key, kid, sizeof kid, content, CONTENT_LEN, NULL, 0, 0),
-                    ZK_ERR_ARG);
+  zkt_assert_status(
+      zk_cose_sign1_create(&msg, &msg_len, key, kid, sizeof kid, content, CONTENT_LEN, NULL, 0, 0),
+      ZK_ERR_ARG);
   assert_null(msg);
-  zkt_assert_status(zk_cose_sign1_create(&msg, &msg_len, key, NULL, 0, content, CONTENT_LEN, NULL, 0, 0x2),
+  zkt_assert_status(
+      zk_cose_sign1_create(&msg, &msg_len, key, NULL, 0, content, CONTENT_LEN, NULL, 0, 0x2),
+      ZK_ERR_ARG);
+  zkt_assert_status(
+      zk_cose_sign1_create(&msg, &msg_len, NULL, NULL, 0, content, CONTENT_LEN, NULL, 0, 0),
+      ZK_ERR_ARG);
+  zkt_assert_status(zk_cose_sign1_create(&msg, &msg_len, key, NULL, 0, NULL, 3, NULL, 0, 0),
                     ZK_ERR_ARG);
-  zkt_assert_status(zk_cose_sign1_create(&msg, &msg_len, NULL, NULL, 0, content, CONTENT_LEN, NULL, 0, 0),
-                    ZK_ERR_ARG);
-  zkt_assert_status(zk_cose_sign1_create(&msg, &msg_len, key, NULL, 0, NULL, 3, NULL, 0, 0), ZK_ERR_ARG);
   zkt_assert_status(zk_cose_sign1_verify(NULL, key, NULL, 0), ZK_ERR_ARG);
   zk_cose_sign1 *m = (zk_cose_sign1 *)1;
   zkt_assert_status(zk_cose_sign1_parse(&m, NULL, 0, NULL), ZK_ERR_TRUNCATED);
@@ -222,14 +231,16 @@ static void test_known_answers(void **state) {
   (void)state;
   /* ToBeSigned of sign-pass-02, byte for byte. */
   size_t want_len, aad_len, prot_len;
-  uint8_t *want = zkt_hex("846A5369676E61747572653143A101264C11AA22BB33CC44DD5500669954546869"
-                          "732069732074686520636F6E74656E742E",
-                          &want_len);
+  uint8_t *want = zkt_hex(
+      "846A5369676E61747572653143A101264C11AA22BB33CC44DD5500669954546869"
+      "732069732074686520636F6E74656E742E",
+      &want_len);
   uint8_t *aad = zkt_hex("11aa22bb33cc44dd55006699", &aad_len);
   uint8_t *prot = zkt_hex("A10126", &prot_len);
   uint8_t *tbs = NULL;
   size_t tbs_len = 0;
-  zkt_assert_ok(zk_cose_sig_structure(&tbs, &tbs_len, prot, prot_len, aad, aad_len, content, CONTENT_LEN));
+  zkt_assert_ok(
+      zk_cose_sig_structure(&tbs, &tbs_len, prot, prot_len, aad, aad_len, content, CONTENT_LEN));
   assert_int_equal(tbs_len, want_len);
   assert_memory_equal(tbs, want, want_len);
   zk_free(tbs);
@@ -237,7 +248,8 @@ static void test_known_answers(void **state) {
   free(aad);
   free(prot);
   /* Empty protected and aad (sign-pass-01's ToBeSigned). */
-  want = zkt_hex("846A5369676E617475726531404054546869732069732074686520636F6E74656E742E", &want_len);
+  want =
+      zkt_hex("846A5369676E617475726531404054546869732069732074686520636F6E74656E742E", &want_len);
   zkt_assert_ok(zk_cose_sig_structure(&tbs, &tbs_len, NULL, 0, NULL, 0, content, CONTENT_LEN));
   assert_int_equal(tbs_len, want_len);
   assert_memory_equal(tbs, want, want_len);
@@ -268,8 +280,10 @@ static void test_known_answers(void **state) {
         assert_int_equal(kl, 2);
         assert_memory_equal(kid, "11", 2);
         st = zk_cose_sign1_verify(m, key, a, aad_len);
-        if (st == t->want_verify) passed++;
-        else printf("%s: verify %s\n", t->name, zk_status_name(st));
+        if (st == t->want_verify)
+          passed++;
+        else
+          printf("%s: verify %s\n", t->name, zk_status_name(st));
       }
     } else {
       printf("%s: parse %s\n", t->name, zk_status_name(st));
@@ -311,15 +325,21 @@ static size_t craft(uint8_t *out, size_t cap, const zk_key *key, const craft_cas
   bb b = {.n = 0};
   bb prot = {.n = 0};
   bool prot_raw = t->prot != NULL && t->prot[0] == '!';
-  if (t->prot == NULL) bb_hex(&prot, "a10126");
-  else bb_hex(&prot, prot_raw ? t->prot + 1 : t->prot);
+  if (t->prot == NULL)
+    bb_hex(&prot, "a10126");
+  else
+    bb_hex(&prot, prot_raw ? t->prot + 1 : t->prot);
   bb_hex(&b, t->prefix ? t->prefix : "");
   bb_hex(&b, t->arr ? t->arr : "84");
-  if (prot_raw) bb_raw(&b, prot.p, prot.n);
-  else bb_bstr(&b, prot.p, prot.n);
+  if (prot_raw)
+    bb_raw(&b, prot.p, prot.n);
+  else
+    bb_bstr(&b, prot.p, prot.n);
   bb_hex(&b, t->unprot ? t->unprot : "a0");
-  if (t->payload == NULL) bb_bstr(&b, content, CONTENT_LEN);
-  else bb_hex(&b, t->payload + 1);
+  if (t->payload == NULL)
+    bb_bstr(&b, content, CONTENT_LEN);
+  else
+    bb_hex(&b, t->payload + 1);
   if (t->sig != NULL) {
     bb_hex(&b, t->sig + 1);
   } else {
@@ -327,8 +347,8 @@ static size_t craft(uint8_t *out, size_t cap, const zk_key *key, const craft_cas
     size_t tbs_len = 0;
     uint8_t sig[ZK_MAX_SIG_LEN + 8] = {0};
     size_t sig_len = ZK_MAX_SIG_LEN;
-    zkt_assert_ok(zk_cose_sig_structure(&tbs, &tbs_len, prot_raw ? NULL : prot.p, prot_raw ? 0 : prot.n,
-                                        NULL, 0, content, CONTENT_LEN));
+    zkt_assert_ok(zk_cose_sig_structure(&tbs, &tbs_len, prot_raw ? NULL : prot.p,
+                                        prot_raw ? 0 : prot.n, NULL, 0, content, CONTENT_LEN));
     zk_sig_format f = zk_key_curve(key) == ZK_CURVE_ED25519 ? ZK_SIG_EDDSA : ZK_SIG_RAW;
     zkt_assert_ok(zk_key_sign(key, f, sig, &sig_len, tbs, tbs_len));
     zk_free(tbs);
@@ -340,10 +360,12 @@ static size_t craft(uint8_t *out, size_t cap, const zk_key *key, const craft_cas
   return b.n;
 }
 
-#define KID65 "5841" \
+#define KID65                                                        \
+  "5841"                                                             \
   "0000000000000000000000000000000000000000000000000000000000000000" \
   "000000000000000000000000000000000000000000000000000000000000000000"
 
+// clang-format off
 static const craft_case crafted[] = {
     {"baseline untagged", NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, ZK_OK, ZK_OK},
     {"baseline tagged", "d2", NULL, NULL, NULL, NULL, NULL, 0, NULL, ZK_OK, ZK_OK},
@@ -433,6 +455,7 @@ static const craft_case crafted[] = {
     {"reserved additional info", NULL, NULL, NULL, "bc", NULL, NULL, 0, NULL, ZK_ERR_PARSE, ZK_OK},
     {"stray break", NULL, NULL, NULL, "ff", NULL, NULL, 0, NULL, ZK_ERR_PARSE, ZK_OK},
 };
+// clang-format on
 
 static void test_crafted(void **state) {
   (void)state;
@@ -476,6 +499,7 @@ static void test_error_offsets(void **state) {
   (void)state;
   zk_key *key = NULL;
   zkt_assert_ok(zk_key_generate(&key, ZK_CURVE_P256));
+  // clang-format off
   struct {
     craft_case c;
     size_t want_off; /* SIZE_MAX: len */
@@ -491,13 +515,16 @@ static void test_error_offsets(void **state) {
       {{"sig size", NULL, NULL, NULL, NULL, NULL, NULL, -1, NULL, ZK_ERR_COSE_SIG_SIZE, ZK_OK}, 27},
       {{"truncated", NULL, "9f", NULL, NULL, NULL, NULL, 0, NULL, ZK_ERR_TRUNCATED, ZK_OK}, SIZE_MAX},
   };
+  // clang-format on
   for (size_t i = 0; i < ZKI_ARRAY_LEN(t); i++) {
     uint8_t msg[4096];
     size_t len = craft(msg, sizeof msg, key, &t[i].c);
     zk_cose_sign1 *m = NULL;
     size_t off = 12345;
     zkt_assert_status(zk_cose_sign1_parse(&m, msg, len, &off), t[i].c.want_parse);
-    size_t want = t[i].want_off == SIZE_MAX ? len : t[i].want_off == SIZE_MAX - 1 ? len - 1 : t[i].want_off;
+    size_t want = t[i].want_off == SIZE_MAX       ? len
+                  : t[i].want_off == SIZE_MAX - 1 ? len - 1
+                                                  : t[i].want_off;
     if (off != want) fail_msg("%s: offset %zu, want %zu", t[i].c.name, off, want);
   }
   zk_key_free(key);
@@ -529,14 +556,18 @@ static void mutate_all(const char *suite, const uint8_t *msg, size_t len, const 
       memcpy(c, msg, len);
       c[i] ^= masks[k];
       (*tried)++;
-      if (!accepted(c, len, key, aad, aad_len)) (*rejected)++;
-      else printf("%s: flip of byte %zu by %02x accepted\n", suite, i, masks[k]);
+      if (!accepted(c, len, key, aad, aad_len))
+        (*rejected)++;
+      else
+        printf("%s: flip of byte %zu by %02x accepted\n", suite, i, masks[k]);
     }
   }
   for (size_t n = 0; n < len; n += stride) {
     (*tried)++;
-    if (!accepted(msg, n, key, aad, aad_len)) (*rejected)++;
-    else printf("%s: truncation to %zu accepted\n", suite, n);
+    if (!accepted(msg, n, key, aad, aad_len))
+      (*rejected)++;
+    else
+      printf("%s: truncation to %zu accepted\n", suite, n);
   }
   free(c);
 }
@@ -580,8 +611,10 @@ static void negate_s(uint8_t *s, const char *order_hex, size_t len) {
 
 static void test_high_s(void **state) {
   (void)state;
-  static const char *const n_p256 = "FFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551";
-  static const char *const n_k1 = "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141";
+  static const char *const n_p256 =
+      "FFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551";
+  static const char *const n_k1 =
+      "FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141";
   struct {
     zk_curve curve;
     const char *order;
@@ -789,11 +822,11 @@ static void test_float_payload(void **state) {
 }
 
 static const struct CMUnitTest tests[] = {
-    cmocka_unit_test(test_round_trip),       cmocka_unit_test(test_create_args),
-    cmocka_unit_test(test_known_answers),    cmocka_unit_test(test_crafted),
-    cmocka_unit_test(test_error_offsets),    cmocka_unit_test(test_mutations),
-    cmocka_unit_test(test_high_s),           cmocka_unit_test(test_nitro_documents),
-    cmocka_unit_test(test_nitro_negative),   cmocka_unit_test(test_nitro_mutations),
+    cmocka_unit_test(test_round_trip),     cmocka_unit_test(test_create_args),
+    cmocka_unit_test(test_known_answers),  cmocka_unit_test(test_crafted),
+    cmocka_unit_test(test_error_offsets),  cmocka_unit_test(test_mutations),
+    cmocka_unit_test(test_high_s),         cmocka_unit_test(test_nitro_documents),
+    cmocka_unit_test(test_nitro_negative), cmocka_unit_test(test_nitro_mutations),
     cmocka_unit_test(test_float_payload),
 };
 

@@ -30,7 +30,9 @@ typedef struct eif_buf {
   size_t n;
 } eif_buf;
 
-static void put16(uint8_t *p, uint16_t v) { p[0] = (uint8_t)(v >> 8), p[1] = (uint8_t)v; }
+static void put16(uint8_t *p, uint16_t v) {
+  p[0] = (uint8_t)(v >> 8), p[1] = (uint8_t)v;
+}
 static void put32(uint8_t *p, uint32_t v) {
   for (int i = 0; i < 4; i++) p[i] = (uint8_t)(v >> (24 - 8 * i));
 }
@@ -91,8 +93,9 @@ static void expect_pcr(uint8_t out[48], const sec *const *parts, size_t n) {
 }
 
 static const uint8_t kernel[] = "MZ fake bzImage kernel bytes \x00\x01\x02\xff";
-static const uint8_t cmdline[] = "reboot=k panic=30 pci=off nomodules console=ttyS0 "
-                                 "random.trust_cpu=on virtio_mmio.device=4K@0xd0000000:5";
+static const uint8_t cmdline[] =
+    "reboot=k panic=30 pci=off nomodules console=ttyS0 "
+    "random.trust_cpu=on virtio_mmio.device=4K@0xd0000000:5";
 static const uint8_t ramdisk0[] = "070701 init + nsm.ko cpio";
 static const uint8_t ramdisk1[] = "070701 rootfs + cmd + env cpio";
 static const uint8_t ramdisk2[] = "third ramdisk";
@@ -101,7 +104,8 @@ static const uint8_t metadata[] =
     "\"BuildTool\":\"nitro-cli\",\"BuildToolVersion\":\"1.2.0\",\"OperatingSystem\":\"linux\","
     "\"KernelVersion\":\"4.14\"},\"DockerInfo\":{},\"CustomMetadata\":null}";
 
-#define S(t, a) {t, a, sizeof(a) - 1}
+#define S(t, a) \
+  { t, a, sizeof(a) - 1 }
 static const sec s_kernel = S(ZK_EIF_SECTION_KERNEL, kernel);
 static const sec s_cmdline = S(ZK_EIF_SECTION_CMDLINE, cmdline);
 static const sec s_rd0 = S(ZK_EIF_SECTION_RAMDISK, ramdisk0);
@@ -219,8 +223,7 @@ static void make_cert(char **pem, size_t *pem_len, uint8_t **der, size_t *der_le
   X509_set_version(x, 2);
   ASN1_INTEGER_set(X509_get_serialNumber(x), 7);
   X509_NAME *n = X509_get_subject_name(x);
-  X509_NAME_add_entry_by_txt(n, "CN", MBSTRING_ASC, (const unsigned char *)"eif signer", -1, -1,
-                             0);
+  X509_NAME_add_entry_by_txt(n, "CN", MBSTRING_ASC, (const unsigned char *)"eif signer", -1, -1, 0);
   X509_set_issuer_name(x, n);
   X509_gmtime_adj(X509_getm_notBefore(x), 0);
   X509_gmtime_adj(X509_getm_notAfter(x), 86400);
@@ -328,19 +331,19 @@ static void test_signed_pcr8(void **state) {
   };
   for (size_t i = 0; i < ZKI_ARRAY_LEN(variants); i++) {
     size_t cose_len = sizeof(fake_cose);
-    uint8_t *cose = variants[i].fake ? NULL : sign_pcr0(&cose_len, variants[i].signer,
-                                                         variants[i].signed_pcr0);
+    uint8_t *cose =
+        variants[i].fake ? NULL : sign_pcr0(&cose_len, variants[i].signer, variants[i].signed_pcr0);
     size_t sig_len = signature_section(sig, pem, pem_len, "signing_certificate", "signature",
                                        cose != NULL ? cose : fake_cose, cose_len);
     zk_free(cose);
-    const sec s[] = {s_kernel, s_cmdline, s_meta, s_rd0, s_rd1,
-                     {ZK_EIF_SECTION_SIGNATURE, sig, sig_len}};
+    const sec s[] = {s_kernel, s_cmdline, s_meta,
+                     s_rd0,    s_rd1,     {ZK_EIF_SECTION_SIGNATURE, sig, sig_len}};
     eif_buf e = build(4, 0, s, ZKI_ARRAY_LEN(s));
     zk_eif_info info;
     zkt_assert_ok(zk_eif_measure(&info, e.b, e.n));
     assert_int_equal(info.has_pcr8, 1);
-    assert_memory_equal(info.pcr8, p8, 48);   /* PCR8 = the certificate, whatever the signature */
-    assert_memory_equal(info.pcr0, p0, 48);   /* the signature section is not part of PCR0 */
+    assert_memory_equal(info.pcr8, p8, 48); /* PCR8 = the certificate, whatever the signature */
+    assert_memory_equal(info.pcr0, p0, 48); /* the signature section is not part of PCR0 */
     if (info.pcr0_signature_ok != variants[i].want_ok)
       fail_msg("%s: pcr0_signature_ok=%d", variants[i].what, info.pcr0_signature_ok);
     free(e.b);
@@ -441,20 +444,48 @@ typedef struct bad_case {
   zk_status want;
 } bad_case;
 
-static void m_magic(eif_buf *e) { e->b[1] = 'E'; }
-static void m_version1(eif_buf *e) { put16(e->b + 4, 1); }
-static void m_version5(eif_buf *e) { put16(e->b + 4, 5); }
-static void m_flags(eif_buf *e) { put16(e->b + 6, 2); }
-static void m_reserved(eif_buf *e) { put16(e->b + 24, 1); }
-static void m_unused(eif_buf *e) { put32(e->b + 540, 1); }
-static void m_nsec0(eif_buf *e) { put16(e->b + 26, 0); }
-static void m_nsec33(eif_buf *e) { put16(e->b + 26, 33); }
-static void m_nsec_fewer(eif_buf *e) { put16(e->b + 26, 4); } /* table entry 4 left non-zero */
-static void m_offset(eif_buf *e) { put64(e->b + 28 + 8, 549); }
-static void m_size(eif_buf *e) { put64(e->b + 28 + 256, 3); }
-static void m_section_flags(eif_buf *e) { put16(e->b + 548 + 2, 1); }
-static void m_crc(eif_buf *e) { e->b[547] ^= 1; }
-static void m_crc_only(eif_buf *e) { (void)e; }
+static void m_magic(eif_buf *e) {
+  e->b[1] = 'E';
+}
+static void m_version1(eif_buf *e) {
+  put16(e->b + 4, 1);
+}
+static void m_version5(eif_buf *e) {
+  put16(e->b + 4, 5);
+}
+static void m_flags(eif_buf *e) {
+  put16(e->b + 6, 2);
+}
+static void m_reserved(eif_buf *e) {
+  put16(e->b + 24, 1);
+}
+static void m_unused(eif_buf *e) {
+  put32(e->b + 540, 1);
+}
+static void m_nsec0(eif_buf *e) {
+  put16(e->b + 26, 0);
+}
+static void m_nsec33(eif_buf *e) {
+  put16(e->b + 26, 33);
+}
+static void m_nsec_fewer(eif_buf *e) {
+  put16(e->b + 26, 4);
+} /* table entry 4 left non-zero */
+static void m_offset(eif_buf *e) {
+  put64(e->b + 28 + 8, 549);
+}
+static void m_size(eif_buf *e) {
+  put64(e->b + 28 + 256, 3);
+}
+static void m_section_flags(eif_buf *e) {
+  put16(e->b + 548 + 2, 1);
+}
+static void m_crc(eif_buf *e) {
+  e->b[547] ^= 1;
+}
+static void m_crc_only(eif_buf *e) {
+  (void)e;
+}
 
 static const bad_case header_cases[] = {
     {"bad magic", m_magic, ZK_ERR_PARSE},

@@ -557,9 +557,12 @@ static void test_args(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_rfc9180_vectors), cmocka_unit_test(test_roundtrip_and_wrong_key),
-      cmocka_unit_test(test_tamper),          cmocka_unit_test(test_invalid_enc),
-      cmocka_unit_test(test_modes),           cmocka_unit_test(test_sequence),
+      cmocka_unit_test(test_rfc9180_vectors),
+      cmocka_unit_test(test_roundtrip_and_wrong_key),
+      cmocka_unit_test(test_tamper),
+      cmocka_unit_test(test_invalid_enc),
+      cmocka_unit_test(test_modes),
+      cmocka_unit_test(test_sequence),
       cmocka_unit_test(test_args),
   };
   return zkt_run_(__FILE__, tests, sizeof tests / sizeof tests[0]);

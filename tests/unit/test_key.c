@@ -34,7 +34,8 @@ static const char *curve_name(zk_curve c) {
 static const char *P256_N = "ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551";
 static const char *K1_N = "fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141";
 static const char *P384_N =
-    "ffffffffffffffffffffffffffffffffffffffffffffffffc7634d81f4372ddf581a0db248b0a77aecec196accc52973";
+    "ffffffffffffffffffffffffffffffffffffffffffffffffc7634d81f4372ddf581a0db248b0a77aecec196accc529"
+    "73";
 /* Field primes. */
 static const char *P256_P = "ffffffff00000001000000000000000000000000ffffffffffffffffffffffff";
 static const char *K1_P = "fffffffffffffffffffffffffffffffffffffffffffffffffffffffefffffc2f";
@@ -43,7 +44,9 @@ static const char *order_hex(zk_curve c) {
   return c == ZK_CURVE_P256 ? P256_N : c == ZK_CURVE_SECP256K1 ? K1_N : P384_N;
 }
 
-static size_t field_len(zk_curve c) { return c == ZK_CURVE_P384 ? 48 : 32; }
+static size_t field_len(zk_curve c) {
+  return c == ZK_CURVE_P384 ? 48 : 32;
+}
 
 /* Big-endian +/- small delta in place (no overflow in the uses below). */
 static void be_add(uint8_t *a, size_t n, int delta) {
@@ -184,8 +187,9 @@ static void test_known_generators(void **state) {
   } g[] = {
       {ZK_CURVE_P256, "036b17d1f2e12c4247f8bce6e563a440f277037d812deb33a0f4a13945d898c296"},
       {ZK_CURVE_SECP256K1, "0279be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798"},
-      {ZK_CURVE_P384, "03aa87ca22be8b05378eb1c71ef320ad746e1d3b628ba79b9859f741e082542a38"
-                      "5502f25dbf55296c3a545e3872760ab7"},
+      {ZK_CURVE_P384,
+       "03aa87ca22be8b05378eb1c71ef320ad746e1d3b628ba79b9859f741e082542a38"
+       "5502f25dbf55296c3a545e3872760ab7"},
   };
   for (size_t i = 0; i < ZKI_ARRAY_LEN(g); i++) {
     uint8_t one[48] = {0};
@@ -282,7 +286,8 @@ static void test_invalid_points(void **state) {
       expect_bad_pub(c, m, 33, "compressed X = 2^256-1", &count);
     }
   }
-  /* secp256k1 x-only: X = p and X = 0 (no point with X = 0 has an even... no point at all on k1? 0^3+7 = 7 is a non-residue mod p) */
+  /* secp256k1 x-only: X = p and X = 0 (no point with X = 0 has an even... no point at all on k1?
+   * 0^3+7 = 7 is a non-residue mod p) */
   {
     uint8_t *p = zkt_hex(K1_P, NULL);
     expect_bad_pub(ZK_CURVE_SECP256K1, p, 32, "x-only X = p", &count);
@@ -329,9 +334,10 @@ static void test_invalid_points(void **state) {
     zkt_assert_ok(zk_key_from_public(&k3, ZK_CURVE_ED25519, three, 32));
     zk_key_free(k3);
     /* The same weak key inside an SPKI is refused too. */
-    uint8_t *spki = zkt_hex("302a300506032b65700321000100000000000000000000000000000000000000000000"
-                            "000000000000000000",
-                            NULL);
+    uint8_t *spki = zkt_hex(
+        "302a300506032b65700321000100000000000000000000000000000000000000000000"
+        "000000000000000000",
+        NULL);
     zk_key *ks = (zk_key *)(uintptr_t)1;
     zkt_assert_status(zk_key_from_spki(&ks, spki, 44), ZK_ERR_KEY);
     assert_null(ks);
@@ -626,10 +632,14 @@ typedef struct {
 static void test_sign_verify_flips(void **state) {
   (void)state;
   const combo combos[] = {
-      {ZK_CURVE_P256, ZK_SIG_DER},         {ZK_CURVE_P256, ZK_SIG_RAW},
-      {ZK_CURVE_P384, ZK_SIG_DER},         {ZK_CURVE_P384, ZK_SIG_RAW},
-      {ZK_CURVE_SECP256K1, ZK_SIG_DER},    {ZK_CURVE_SECP256K1, ZK_SIG_RAW},
-      {ZK_CURVE_SECP256K1, ZK_SIG_RECOVERABLE}, {ZK_CURVE_SECP256K1, ZK_SIG_SCHNORR},
+      {ZK_CURVE_P256, ZK_SIG_DER},
+      {ZK_CURVE_P256, ZK_SIG_RAW},
+      {ZK_CURVE_P384, ZK_SIG_DER},
+      {ZK_CURVE_P384, ZK_SIG_RAW},
+      {ZK_CURVE_SECP256K1, ZK_SIG_DER},
+      {ZK_CURVE_SECP256K1, ZK_SIG_RAW},
+      {ZK_CURVE_SECP256K1, ZK_SIG_RECOVERABLE},
+      {ZK_CURVE_SECP256K1, ZK_SIG_SCHNORR},
       {ZK_CURVE_ED25519, ZK_SIG_EDDSA},
   };
   unsigned long flips = 0;
@@ -671,7 +681,7 @@ static void test_sign_verify_flips(void **state) {
     zkt_assert_status(zk_key_verify(other, f, 0, sig, sig_len, MSG, MSG_LEN), ZK_ERR_SIGNATURE);
     flips += 4;
     /* Signature lengths. */
-    size_t want = f == ZK_SIG_RAW            ? 2 * field_len(c)
+    size_t want = f == ZK_SIG_RAW           ? 2 * field_len(c)
                   : f == ZK_SIG_RECOVERABLE ? 65
                   : f == ZK_SIG_DER         ? sig_len
                                             : 64;
@@ -719,8 +729,7 @@ static void test_sign_verify_flips(void **state) {
   zkt_assert_status(zk_key_sign_digest(p256, ZK_SIG_RAW, sig, &sig_len, dg, 31), ZK_ERR_ARG);
   zkt_assert_status(zk_key_verify_digest(p256, ZK_SIG_RAW, 0, sig, 64, dg, 48), ZK_ERR_ARG);
   sig_len = sizeof sig;
-  zkt_assert_status(zk_key_sign_digest(ed, ZK_SIG_RAW, sig, &sig_len, dg, 32),
-                    ZK_ERR_UNSUPPORTED);
+  zkt_assert_status(zk_key_sign_digest(ed, ZK_SIG_RAW, sig, &sig_len, dg, 32), ZK_ERR_UNSUPPORTED);
   zkt_assert_status(zk_key_verify(NULL, ZK_SIG_RAW, 0, sig, 64, MSG, MSG_LEN), ZK_ERR_ARG);
   zkt_assert_status(zk_key_verify(p256, ZK_SIG_RAW, 0, NULL, 64, MSG, MSG_LEN), ZK_ERR_ARG);
   zkt_assert_status(zk_key_verify(p256, ZK_SIG_RAW, 0, sig, 64, NULL, 3), ZK_ERR_ARG);
@@ -755,8 +764,8 @@ static void test_raw_range(void **state) {
       for (int v = 0; v < 3; v++) {
         memcpy(m, raw, raw_len);
         memcpy(m + half * fl, vals[v], fl);
-        zk_status st = zk_key_verify(key, ZK_SIG_RAW, ZK_VERIFY_ALLOW_HIGH_S, m, raw_len, MSG,
-                                     MSG_LEN);
+        zk_status st =
+            zk_key_verify(key, ZK_SIG_RAW, ZK_VERIFY_ALLOW_HIGH_S, m, raw_len, MSG, MSG_LEN);
         if (st == ZK_OK) fail_msg("%s: %s out of range accepted", curve_name(c), half ? "s" : "r");
         if (st != ZK_ERR_SIG_ENCODING) mismatch++;
         count++;
@@ -765,9 +774,10 @@ static void test_raw_range(void **state) {
     free(n);
     zk_key_free(key);
   }
-  printf("  raw signatures with r or s in {0, n, 2^bits-1} rejected: %lu (not with "
-         "ZK_ERR_SIG_ENCODING: %lu)\n",
-         count, mismatch);
+  printf(
+      "  raw signatures with r or s in {0, n, 2^bits-1} rejected: %lu (not with "
+      "ZK_ERR_SIG_ENCODING: %lu)\n",
+      count, mismatch);
   /* key.h: r or s out of [1, n-1] is a malformed signature, on every curve. */
   assert_int_equal(mismatch, 0);
 }
@@ -916,9 +926,8 @@ static void test_schnorr(void **state) {
     zkt_assert_ok(zk_key_verify(x, ZK_SIG_SCHNORR, 0, sig, 64, MSG, MSG_LEN));
     zkt_assert_ok(zk_key_verify(full, ZK_SIG_SCHNORR, 0, sig, 64, MSG, MSG_LEN));
     /* Not an ECDSA signature, and ECDSA verification of it fails. */
-    assert_int_not_equal(zk_key_verify(x, ZK_SIG_RAW, ZK_VERIFY_ALLOW_HIGH_S, sig, 64, MSG,
-                                       MSG_LEN),
-                         ZK_OK);
+    assert_int_not_equal(
+        zk_key_verify(x, ZK_SIG_RAW, ZK_VERIFY_ALLOW_HIGH_S, sig, 64, MSG, MSG_LEN), ZK_OK);
     zkt_assert_status(zk_key_verify(x, ZK_SIG_SCHNORR, 0, sig, 65, MSG, MSG_LEN),
                       ZK_ERR_SIG_ENCODING);
     zk_key_free(x);
@@ -1012,8 +1021,7 @@ static void test_free_null_and_args(void **state) {
                     ZK_ERR_BUFFER_TOO_SMALL);
   assert_int_equal(len, 0);
   len = 20;
-  zkt_assert_status(zk_key_export_public(key, ZK_PUB_SPKI_DER, buf, &len),
-                    ZK_ERR_BUFFER_TOO_SMALL);
+  zkt_assert_status(zk_key_export_public(key, ZK_PUB_SPKI_DER, buf, &len), ZK_ERR_BUFFER_TOO_SMALL);
   assert_int_equal(len, 0);
   len = ZK_P384_SECRET_LEN - 1;
   memset(buf, 0xAA, sizeof buf);
@@ -1022,8 +1030,7 @@ static void test_free_null_and_args(void **state) {
   /* Nothing of the secret was written. */
   for (size_t i = 0; i < ZK_P384_SECRET_LEN; i++) assert_int_equal(buf[i], 0xAA);
   len = sizeof buf;
-  zkt_assert_status(zk_key_export_public(key, (zk_pubkey_format)42, buf, &len),
-                    ZK_ERR_UNSUPPORTED);
+  zkt_assert_status(zk_key_export_public(key, (zk_pubkey_format)42, buf, &len), ZK_ERR_UNSUPPORTED);
   zkt_assert_status(zk_key_export_public(NULL, ZK_PUB_RAW, buf, &len), ZK_ERR_ARG);
   zkt_assert_status(zk_key_export_public(key, ZK_PUB_RAW, NULL, &len), ZK_ERR_ARG);
   /* SPKI round trip on P-384 and its known prefix (id-ecPublicKey, secp384r1). */

@@ -318,15 +318,15 @@ static void test_attestation_document(void **state) {
   cbor_item_t *mid = field(pl, "module_id");
   assert_memory_equal(cbor_string_handle(mid), o.mock_module_id, strlen(o.mock_module_id));
   struct cbor_pair *pp = cbor_map_handle(field(pl, "pcrs"));
-  for (size_t i = 0; i < 16; i++) assert_memory_equal(cbor_bytestring_handle(pp[i].value),
-                                                      boot + i * 48, 48);
+  for (size_t i = 0; i < 16; i++)
+    assert_memory_equal(cbor_bytestring_handle(pp[i].value), boot + i * 48, 48);
   /* cabundle[0] is the pinned root; the chain verifies (strict X.509) at the clock */
   cbor_item_t **bundle = cbor_array_handle(field(pl, "cabundle"));
   assert_int_equal(cbor_bytestring_length(bundle[0]), root_len);
   assert_memory_equal(cbor_bytestring_handle(bundle[0]), root, root_len);
   assert_true(chain_ok(pl, root, root_len, T0_MS / 1000));
   assert_false(chain_ok(pl, root, root_len, T0_MS / 1000 + 2ull * 365 * 86400)); /* leaf expired */
-  assert_false(chain_ok(pl, root, root_len, T0_MS / 1000 - 2 * 86400));       /* not yet valid */
+  assert_false(chain_ok(pl, root, root_len, T0_MS / 1000 - 2 * 86400));          /* not yet valid */
   cbor_decref(&pl);
   zk_free(doc);
 
@@ -405,8 +405,7 @@ static void test_document_variants(void **state) {
     assert_non_null(payload);
     assert_int_equal(res.read, plen);
     assert_int_equal(cbor_map_size(payload), 9);
-    assert_int_equal(cbor_map_size(field(payload, "pcrs")),
-                     (flags[i] & ZK_MOCK_16_PCRS) ? 16 : 32);
+    assert_int_equal(cbor_map_size(field(payload, "pcrs")), (flags[i] & ZK_MOCK_16_PCRS) ? 16 : 32);
     cbor_decref(&payload);
     zk_cose_sign1_free(msg);
     zk_free(doc);
@@ -437,7 +436,8 @@ static void *extend_worker(void *p) {
     if (r % 8 == 0) {
       uint8_t *doc = NULL;
       size_t doc_len = 0;
-      if (zk_backend_attest(a->b, &doc, &doc_len, data, 2, NULL, 0, NULL, 0) != ZK_OK) a->failed = 1;
+      if (zk_backend_attest(a->b, &doc, &doc_len, data, 2, NULL, 0, NULL, 0) != ZK_OK)
+        a->failed = 1;
       zk_free(doc);
     }
   }

@@ -16,7 +16,9 @@
 
 /* ---- a tiny v4 EIF (layout as in test_eif.c) ---- */
 
-static void put16(uint8_t *p, uint16_t v) { p[0] = (uint8_t)(v >> 8), p[1] = (uint8_t)v; }
+static void put16(uint8_t *p, uint16_t v) {
+  p[0] = (uint8_t)(v >> 8), p[1] = (uint8_t)v;
+}
 static void put64(uint8_t *p, uint64_t v) {
   for (int i = 0; i < 8; i++) p[i] = (uint8_t)(v >> (56 - 8 * i));
 }

@@ -49,8 +49,8 @@ static void tstr(buf *o, const char *s) {
 typedef struct replay {
   const buf *want_req; /* NULL = do not check */
   const buf *reply;
-  size_t claim_len;    /* if non-zero, report this reply length instead */
-  zk_status fail;      /* transport failure to simulate */
+  size_t claim_len; /* if non-zero, report this reply length instead */
+  zk_status fail;   /* transport failure to simulate */
   unsigned calls;
 } replay;
 
@@ -98,10 +98,10 @@ static void req_describe_pcr(buf *o, const char *index_hex) {
 static const char *const error_names[] = {"InvalidArgument", "InvalidIndex",     "InvalidResponse",
                                           "ReadOnlyIndex",   "InvalidOperation", "BufferTooSmall",
                                           "InputTooLarge",   "InternalError"};
-static const zk_status error_status[] = {
-    ZK_ERR_NSM_INVALID_ARGUMENT,  ZK_ERR_NSM_INVALID_INDEX,    ZK_ERR_NSM_INVALID_RESPONSE,
-    ZK_ERR_NSM_READ_ONLY_INDEX,   ZK_ERR_NSM_INVALID_OPERATION, ZK_ERR_NSM_BUFFER_TOO_SMALL,
-    ZK_ERR_NSM_INPUT_TOO_LARGE,   ZK_ERR_NSM_INTERNAL_ERROR};
+static const zk_status error_status[] = {ZK_ERR_NSM_INVALID_ARGUMENT,  ZK_ERR_NSM_INVALID_INDEX,
+                                         ZK_ERR_NSM_INVALID_RESPONSE,  ZK_ERR_NSM_READ_ONLY_INDEX,
+                                         ZK_ERR_NSM_INVALID_OPERATION, ZK_ERR_NSM_BUFFER_TOO_SMALL,
+                                         ZK_ERR_NSM_INPUT_TOO_LARGE,   ZK_ERR_NSM_INTERNAL_ERROR};
 
 static void reply_error(buf *o, const char *name) {
   hx(o, "a1"), tstr(o, "Error"), tstr(o, name);
@@ -175,8 +175,8 @@ static void test_describe_pcr(void **state) {
   static const struct {
     uint16_t index;
     const char *hex;
-  } idx[] = {{0, "00"}, {16, "10"}, {23, "17"}, {24, "1818"}, {255, "18ff"}, {256, "190100"},
-             {65535, "19ffff"}};
+  } idx[] = {{0, "00"},     {16, "10"},      {23, "17"},       {24, "1818"},
+             {255, "18ff"}, {256, "190100"}, {65535, "19ffff"}};
   for (size_t i = 0; i < ZKI_ARRAY_LEN(idx); i++) {
     buf want = {0}, reply = {0};
     req_describe_pcr(&want, idx[i].hex);
@@ -393,13 +393,21 @@ typedef struct scripted {
   zk_status want;
 } scripted;
 
-static void bad_empty_reply(buf *o) { (void)o; }
-static void bad_integer(buf *o) { hx(o, "00"); }
+static void bad_empty_reply(buf *o) {
+  (void)o;
+}
+static void bad_integer(buf *o) {
+  hx(o, "00");
+}
 static void bad_two_entries(buf *o) {
   hx(o, "a2"), tstr(o, "LockPCR"), hx(o, "f6"), tstr(o, "Error"), tstr(o, "InvalidIndex");
 }
-static void bad_other_variant(buf *o) { reply_extend_pcr(o, 1); }
-static void bad_random_as_unit(buf *o) { tstr(o, "GetRandom"); }
+static void bad_other_variant(buf *o) {
+  reply_extend_pcr(o, 1);
+}
+static void bad_random_as_unit(buf *o) {
+  tstr(o, "GetRandom");
+}
 static void bad_missing_lock(buf *o) {
   hx(o, "a1"), tstr(o, "DescribePCR"), hx(o, "a1"), tstr(o, "data"), hx(o, "5830"), rep(o, 0, 48);
 }
@@ -427,8 +435,12 @@ static void bad_duplicate(buf *o) {
   hx(o, "a1"), tstr(o, "ExtendPCR"), hx(o, "a2"), tstr(o, "data"), hx(o, "5830"), rep(o, 0, 48);
   tstr(o, "data"), hx(o, "5830"), rep(o, 1, 48);
 }
-static void bad_trailing(buf *o) { reply_random(o, 1), hx(o, "00"); }
-static void bad_tag(buf *o) { hx(o, "d818"), tstr(o, "LockPCR"); }
+static void bad_trailing(buf *o) {
+  reply_random(o, 1), hx(o, "00");
+}
+static void bad_tag(buf *o) {
+  hx(o, "d818"), tstr(o, "LockPCR");
+}
 static void bad_digest(buf *o) {
   reply_describe_nsm(o);
   memcpy(o->b + o->n - 6, "SHA999", 6);
@@ -558,17 +570,31 @@ typedef struct valid_reply {
   zki_nsm_op op;
   void (*build)(buf *);
 } valid_reply;
-static void v_describe_pcr(buf *o) { reply_describe_pcr(o, 1, 0x42); }
-static void v_extend_pcr(buf *o) { reply_extend_pcr(o, 0x17); }
-static void v_lock_pcr(buf *o) { tstr(o, "LockPCR"); }
-static void v_lock_pcrs(buf *o) { tstr(o, "LockPCRs"); }
-static void v_attestation(buf *o) { reply_attestation(o, 256); }
-static void v_random(buf *o) { reply_random(o, 0x99); }
-static const valid_reply valid[] = {
-    {ZKI_NSM_DESCRIBE_PCR, v_describe_pcr}, {ZKI_NSM_EXTEND_PCR, v_extend_pcr},
-    {ZKI_NSM_LOCK_PCR, v_lock_pcr},         {ZKI_NSM_LOCK_PCRS, v_lock_pcrs},
-    {ZKI_NSM_DESCRIBE_NSM, reply_describe_nsm}, {ZKI_NSM_ATTESTATION, v_attestation},
-    {ZKI_NSM_GET_RANDOM, v_random}};
+static void v_describe_pcr(buf *o) {
+  reply_describe_pcr(o, 1, 0x42);
+}
+static void v_extend_pcr(buf *o) {
+  reply_extend_pcr(o, 0x17);
+}
+static void v_lock_pcr(buf *o) {
+  tstr(o, "LockPCR");
+}
+static void v_lock_pcrs(buf *o) {
+  tstr(o, "LockPCRs");
+}
+static void v_attestation(buf *o) {
+  reply_attestation(o, 256);
+}
+static void v_random(buf *o) {
+  reply_random(o, 0x99);
+}
+static const valid_reply valid[] = {{ZKI_NSM_DESCRIBE_PCR, v_describe_pcr},
+                                    {ZKI_NSM_EXTEND_PCR, v_extend_pcr},
+                                    {ZKI_NSM_LOCK_PCR, v_lock_pcr},
+                                    {ZKI_NSM_LOCK_PCRS, v_lock_pcrs},
+                                    {ZKI_NSM_DESCRIBE_NSM, reply_describe_nsm},
+                                    {ZKI_NSM_ATTESTATION, v_attestation},
+                                    {ZKI_NSM_GET_RANDOM, v_random}};
 
 static int same_reply(const zki_nsm_reply *a, const zki_nsm_reply *b) {
   if (a->locked != b->locked || a->bytes_len != b->bytes_len) return 0;
@@ -602,8 +628,7 @@ static void test_truncations_and_mutations(void **state) {
         if (st != ZK_OK) {
           rejected++;
         } else if (same_reply(&out, &ref)) {
-          fail_msg("op %d: mutation at %zu (^%02x) accepted unchanged", valid[i].op, pos,
-                   flips[f]);
+          fail_msg("op %d: mutation at %zu (^%02x) accepted unchanged", valid[i].op, pos, flips[f]);
         }
         zki_nsm_reply_clear(&out);
       }
@@ -611,11 +636,12 @@ static void test_truncations_and_mutations(void **state) {
     zki_nsm_reply_clear(&ref);
   }
   zkt_report_mutations("nsm reply truncations", truncs, truncs);
-  zkt_report_mutations("nsm reply single-byte flips (unsigned: accepted flips decode differently)", muts,
-                       rejected);
-  printf("  the %lu accepted flips each changed the decoded value (data bytes, lock flag, "
-         "version, module_id, locked list)\n",
-         muts - rejected);
+  zkt_report_mutations("nsm reply single-byte flips (unsigned: accepted flips decode differently)",
+                       muts, rejected);
+  printf(
+      "  the %lu accepted flips each changed the decoded value (data bytes, lock flag, "
+      "version, module_id, locked list)\n",
+      muts - rejected);
   assert_true(rejected > 0);
 }
 

@@ -88,8 +88,8 @@ static void test_keyset_vectors(void **state) {
   for (size_t i = 0; i < 64; i++) {
     want[i] ^= 0x80;
     mut++;
-    zk_status st = zk_qos_verify(zk_qos_keyset_public(ks), 130, want, 64, (const uint8_t *)msg,
-                                 strlen(msg));
+    zk_status st =
+        zk_qos_verify(zk_qos_keyset_public(ks), 130, want, 64, (const uint8_t *)msg, strlen(msg));
     if (st == ZK_ERR_SIGNATURE || st == ZK_ERR_SIG_ENCODING) rej++;
     want[i] ^= 0x80;
   }
@@ -146,8 +146,8 @@ static void mutate_envelope(const zk_qos_keyset *ks, const uint8_t *env, size_t 
   free(longer);
 }
 
-static const char *const ENCLAVES[] = {"signer", "notarizer", "tls-fetcher",
-                                       "ump", "evm-parser", "deploy-test"};
+static const char *const ENCLAVES[] = {"signer", "notarizer",  "tls-fetcher",
+                                       "ump",    "evm-parser", "deploy-test"};
 
 static void test_preprod_shares(void **state) {
   (void)state;
@@ -346,8 +346,8 @@ static void test_key_refusals(void **state) {
 }
 
 static const struct CMUnitTest tests[] = {
-    cmocka_unit_test(test_keyset_vectors),   cmocka_unit_test(test_preprod_shares),
-    cmocka_unit_test(test_boot_e2e_shares),  cmocka_unit_test(test_envelope_round_trip),
+    cmocka_unit_test(test_keyset_vectors),  cmocka_unit_test(test_preprod_shares),
+    cmocka_unit_test(test_boot_e2e_shares), cmocka_unit_test(test_envelope_round_trip),
     cmocka_unit_test(test_key_refusals),
 };
 

@@ -12,8 +12,10 @@ static unsigned long g_run, g_ok;
 #define CHECK(cond)                                                        \
   do {                                                                     \
     g_run++;                                                               \
-    if (cond) g_ok++;                                                      \
-    else print_error("%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
+    if (cond)                                                              \
+      g_ok++;                                                              \
+    else                                                                   \
+      print_error("%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
   } while (0)
 
 static int hex_eq(const uint8_t *p, size_t n, const char *hex) {
@@ -54,7 +56,8 @@ static void test_golden_v1(void **state) {
   /* borsh -> manifest (explicit and detected version) -> same bytes */
   for (int v = 0; v < 2; v++) {
     zk_qos_manifest *m2;
-    zkt_assert_ok(zk_qos_manifest_parse_borsh(&m2, b, n, v ? ZK_QOS_MANIFEST_AUTO : ZK_QOS_MANIFEST_V1));
+    zkt_assert_ok(
+        zk_qos_manifest_parse_borsh(&m2, b, n, v ? ZK_QOS_MANIFEST_AUTO : ZK_QOS_MANIFEST_V1));
     uint8_t *b2;
     size_t n2;
     zkt_assert_ok(zk_qos_manifest_serialize_borsh(m2, &b2, &n2));
@@ -123,8 +126,8 @@ static void test_golden_v1(void **state) {
   zk_qos_envelope *env2;
   zkt_assert_ok(zk_qos_envelope_parse_borsh(&env2, eb, en, ZK_QOS_MANIFEST_AUTO));
   CHECK(zk_qos_envelope_verify_approvals(env2, 0) == ZK_OK);
-  CHECK(memcmp(zk_qos_manifest_hash(zk_qos_envelope_manifest(env2)), zk_qos_manifest_hash(m),
-               32) == 0);
+  CHECK(memcmp(zk_qos_manifest_hash(zk_qos_envelope_manifest(env2)), zk_qos_manifest_hash(m), 32) ==
+        0);
   zkt_report("qos golden manifest", g_run, g_ok);
   assert_int_equal(g_run, g_ok);
 
@@ -134,16 +137,20 @@ static void test_golden_v1(void **state) {
   for (size_t cut = 0; cut < en; cut += zkt_stride(en)) {
     zk_qos_envelope *x;
     mut++;
-    if (zk_qos_envelope_parse_borsh(&x, eb, cut, ZK_QOS_MANIFEST_AUTO) != ZK_OK && x == NULL) rej++;
-    else zk_qos_envelope_free(x);
+    if (zk_qos_envelope_parse_borsh(&x, eb, cut, ZK_QOS_MANIFEST_AUTO) != ZK_OK && x == NULL)
+      rej++;
+    else
+      zk_qos_envelope_free(x);
   }
   for (size_t i = 0; i < en; i += zkt_stride(en)) {
     eb[i] ^= 0x01;
     zk_qos_envelope *x = NULL;
     mut++;
     zk_status st = zk_qos_envelope_parse_borsh(&x, eb, en, ZK_QOS_MANIFEST_AUTO);
-    if (st != ZK_OK) rej++;
-    else if (zk_qos_envelope_verify_approvals(x, ZK_QOS_ENV_NO_SHARE_APPROVALS) != ZK_OK) rej++;
+    if (st != ZK_OK)
+      rej++;
+    else if (zk_qos_envelope_verify_approvals(x, ZK_QOS_ENV_NO_SHARE_APPROVALS) != ZK_OK)
+      rej++;
     zk_qos_envelope_free(x);
     eb[i] ^= 0x01;
   }
@@ -154,8 +161,10 @@ static void test_golden_v1(void **state) {
   for (size_t cut = 0; cut < n; cut += zkt_stride(n)) {
     zk_qos_manifest *x;
     mut++;
-    if (zk_qos_manifest_parse_borsh(&x, b, cut, ZK_QOS_MANIFEST_AUTO) != ZK_OK) rej++;
-    else zk_qos_manifest_free(x);
+    if (zk_qos_manifest_parse_borsh(&x, b, cut, ZK_QOS_MANIFEST_AUTO) != ZK_OK)
+      rej++;
+    else
+      zk_qos_manifest_free(x);
   }
   for (size_t i = 0; i < n; i += zkt_stride(n)) {
     b[i] ^= 0x80;
@@ -226,7 +235,8 @@ static void test_stable_borsh(void **state) {
         uint8_t *pub = zkt_hex(zkt_jstr(mem, "pubKey"), &pl);
         zk_qos_approval *a;
         zkt_assert_ok(zk_qos_approval_new(&a, sig, sl, zkt_jstr(mem, "alias"), pub, pl));
-        zkt_assert_ok(zk_qos_envelope_add_approval(env, l ? ZK_QOS_SET_SHARE : ZK_QOS_SET_MANIFEST, a));
+        zkt_assert_ok(
+            zk_qos_envelope_add_approval(env, l ? ZK_QOS_SET_SHARE : ZK_QOS_SET_MANIFEST, a));
         zk_qos_approval_free(a);
         free(sig);
         free(pub);
@@ -242,7 +252,8 @@ static void test_stable_borsh(void **state) {
     /* dummy 33-byte keys and fill signatures: approvals must be refused */
     CHECK(zk_qos_envelope_verify_approvals(env, 0) == ZK_ERR_QOS_KEY);
     zk_qos_envelope *back;
-    zkt_assert_ok(zk_qos_envelope_parse_borsh(&back, b, n, v ? ZK_QOS_MANIFEST_V1 : ZK_QOS_MANIFEST_V0));
+    zkt_assert_ok(
+        zk_qos_envelope_parse_borsh(&back, b, n, v ? ZK_QOS_MANIFEST_V1 : ZK_QOS_MANIFEST_V0));
     CHECK(zk_qos_envelope_approval_count(back, ZK_QOS_SET_SHARE) == 1);
     zk_qos_envelope_free(back);
     free(b);
@@ -268,8 +279,8 @@ static void test_old_v0_and_fixtures(void **state) {
   /* it pins the boot-e2e quorum key */
   uint8_t seed[32];
   size_t sn;
-  zkt_assert_ok(zki_hex_decode(seed, 32, &sn,
-                               "79922ba19779d7a54380ac1c7d3e1f28a0290207d187b7ed49762e431e4e85fc", 64));
+  zkt_assert_ok(zki_hex_decode(
+      seed, 32, &sn, "79922ba19779d7a54380ac1c7d3e1f28a0290207d187b7ed49762e431e4e85fc", 64));
   zk_qos_keyset *qk;
   zkt_assert_ok(zk_qos_keyset_from_seed(&qk, seed, 32));
   size_t qn;
@@ -308,7 +319,8 @@ static void test_old_v0_and_fixtures(void **state) {
   json_t *v2;
   ZKT_VECTOR_JSON("turnkey/qos_manifest/DERIVED_manifest_v2_example.json", &v2);
   char *v2s = json_dumps(json_object_get(v2, "manifest_v2"), JSON_COMPACT);
-  CHECK(zk_qos_manifest_parse_json(&m, v2s, strlen(v2s)) == ZK_ERR_QOS_MANIFEST_VERSION && m == NULL);
+  CHECK(zk_qos_manifest_parse_json(&m, v2s, strlen(v2s)) == ZK_ERR_QOS_MANIFEST_VERSION &&
+        m == NULL);
   /* but its canonical JSON and hash (the V2 manifest hash) are reproduced */
   char *canon;
   size_t cn;
@@ -350,18 +362,17 @@ static void test_canonical_and_pcr(void **state) {
     uint8_t *h = zkt_hex(zkt_jstr(c, "manifest_hash"), &hl);
     uint8_t *e = zkt_hex(zkt_jstr(c, "ephemeral_public_key"), &el);
     uint8_t pcr[48], com[48];
-    zk_qos_commitment_kind kind = strcmp(zkt_jstr(c, "kind"), "setup") == 0 ? ZK_QOS_COMMIT_SETUP
-                                                                           : ZK_QOS_COMMIT_LIVE;
+    zk_qos_commitment_kind kind =
+        strcmp(zkt_jstr(c, "kind"), "setup") == 0 ? ZK_QOS_COMMIT_SETUP : ZK_QOS_COMMIT_LIVE;
     CHECK((int)kind == (int)json_integer_value(json_object_get(c, "pcr_index")));
     zkt_assert_ok(zk_qos_pcr_commitment(pcr, com, kind, h, hl, e, el));
     CHECK(hex_eq(com, 48, zkt_jstr(c, "commitment_sha384")));
     CHECK(hex_eq(pcr, 48, zkt_jstr(c, "expected_pcr")));
     /* other kind gives another value */
     uint8_t other[48];
-    zkt_assert_ok(zk_qos_pcr_commitment(other, NULL,
-                                        kind == ZK_QOS_COMMIT_SETUP ? ZK_QOS_COMMIT_LIVE
-                                                                    : ZK_QOS_COMMIT_SETUP,
-                                        h, hl, e, el));
+    zkt_assert_ok(zk_qos_pcr_commitment(
+        other, NULL, kind == ZK_QOS_COMMIT_SETUP ? ZK_QOS_COMMIT_LIVE : ZK_QOS_COMMIT_SETUP, h, hl,
+        e, el));
     CHECK(memcmp(other, pcr, 48) != 0);
     free(h);
     free(e);
@@ -392,10 +403,12 @@ static void test_canonical_and_pcr(void **state) {
     const char *in, *out;
     zk_status st;
   } cases[] = {
-      {"{\"b\":1,\"a\":[true,false,null],\"c\":null}", "{\"a\":[true,false,null],\"b\":\"1\"}", ZK_OK},
+      {"{\"b\":1,\"a\":[true,false,null],\"c\":null}", "{\"a\":[true,false,null],\"b\":\"1\"}",
+       ZK_OK},
       {"{\"x\":\"q\\\"\\\\\\n\\u0001\\u00e9\"}", "{\"x\":\"q\\\"\\\\\\n\\u0001\xc3\xa9\"}", ZK_OK},
       /* U+FFFD sorts after U+1F600 in UTF-16 (surrogates D83D < FFFD) */
-      {"{\"\xef\xbf\xbd\":1,\"\xf0\x9f\x98\x80\":2}", "{\"\xf0\x9f\x98\x80\":\"2\",\"\xef\xbf\xbd\":\"1\"}", ZK_OK},
+      {"{\"\xef\xbf\xbd\":1,\"\xf0\x9f\x98\x80\":2}",
+       "{\"\xf0\x9f\x98\x80\":\"2\",\"\xef\xbf\xbd\":\"1\"}", ZK_OK},
       {"{\"n\":-5}", "{\"n\":\"-5\"}", ZK_OK},
       {"{\"n\":1.5}", NULL, ZK_ERR_QOS_CANONICAL_JSON},
       {"{\"a\":1,\"a\":2}", NULL, ZK_ERR_DUPLICATE_KEY},
@@ -465,16 +478,19 @@ static void test_approval_policy(void **state) {
   {
     uint8_t sig[64];
     zkt_assert_ok(zk_qos_sign(op[1], sig, sizeof sig, (const uint8_t *)"other", 5));
-    zkt_assert_ok(zk_qos_approval_new(&bad_sig, sig, 64, alias[1], zk_qos_keyset_public(op[1]), 130));
+    zkt_assert_ok(
+        zk_qos_approval_new(&bad_sig, sig, 64, alias[1], zk_qos_keyset_public(op[1]), 130));
   }
   unsigned long run = 0, ok = 0;
-#define EXPECT_APPROVALS(set_, want, ...)                                                   \
-  do {                                                                                      \
-    const zk_qos_approval *l_[] = {__VA_ARGS__};                                            \
-    run++;                                                                                  \
-    zk_status st_ = zk_qos_manifest_verify_approvals(m, set_, l_, ZKI_ARRAY_LEN(l_));       \
-    if (st_ == (want)) ok++;                                                                \
-    else print_error("line %d: got %s want %s\n", __LINE__, zk_status_name(st_), #want);    \
+#define EXPECT_APPROVALS(set_, want, ...)                                             \
+  do {                                                                                \
+    const zk_qos_approval *l_[] = {__VA_ARGS__};                                      \
+    run++;                                                                            \
+    zk_status st_ = zk_qos_manifest_verify_approvals(m, set_, l_, ZKI_ARRAY_LEN(l_)); \
+    if (st_ == (want))                                                                \
+      ok++;                                                                           \
+    else                                                                              \
+      print_error("line %d: got %s want %s\n", __LINE__, zk_status_name(st_), #want); \
   } while (0)
   EXPECT_APPROVALS(ZK_QOS_SET_MANIFEST, ZK_OK, ap[0], ap[1]);
   EXPECT_APPROVALS(ZK_QOS_SET_MANIFEST, ZK_OK, ap[2], ap[0]);
@@ -488,7 +504,8 @@ static void test_approval_policy(void **state) {
   /* the golden patch set (1 member, the primary key) does not know these operators */
   EXPECT_APPROVALS(ZK_QOS_SET_PATCH, ZK_ERR_QOS_APPROVER_UNKNOWN, ap[0]);
   run++;
-  if (zk_qos_manifest_verify_approvals(m, ZK_QOS_SET_MANIFEST, NULL, 0) == ZK_ERR_QOS_THRESHOLD) ok++;
+  if (zk_qos_manifest_verify_approvals(m, ZK_QOS_SET_MANIFEST, NULL, 0) == ZK_ERR_QOS_THRESHOLD)
+    ok++;
 
   /* envelope: share-set approvals rules */
   zk_qos_envelope *env;
@@ -501,14 +518,19 @@ static void test_approval_policy(void **state) {
   if (zk_qos_envelope_verify_approvals(env, ZK_QOS_ENV_NO_SHARE_APPROVALS) == ZK_OK) ok++;
   zkt_assert_ok(zk_qos_envelope_add_approval(env, ZK_QOS_SET_SHARE, ap[1]));
   run++;
-  if (zk_qos_envelope_verify_approvals(env, ZK_QOS_ENV_NO_SHARE_APPROVALS) == ZK_ERR_QOS_SHARE_APPROVALS) ok++;
+  if (zk_qos_envelope_verify_approvals(env, ZK_QOS_ENV_NO_SHARE_APPROVALS) ==
+      ZK_ERR_QOS_SHARE_APPROVALS)
+    ok++;
   run++;
-  if (zk_qos_envelope_verify_approvals(env, ZK_QOS_ENV_SHARE_APPROVALS) == ZK_ERR_QOS_THRESHOLD) ok++;
+  if (zk_qos_envelope_verify_approvals(env, ZK_QOS_ENV_SHARE_APPROVALS) == ZK_ERR_QOS_THRESHOLD)
+    ok++;
   zkt_assert_ok(zk_qos_envelope_add_approval(env, ZK_QOS_SET_SHARE, ap[2]));
   run++;
   if (zk_qos_envelope_verify_approvals(env, ZK_QOS_ENV_SHARE_APPROVALS) == ZK_OK) ok++;
   run++;
-  if (zk_qos_envelope_verify_approvals(env, ZK_QOS_ENV_SHARE_APPROVALS | ZK_QOS_ENV_NO_SHARE_APPROVALS) == ZK_ERR_ARG) ok++;
+  if (zk_qos_envelope_verify_approvals(
+          env, ZK_QOS_ENV_SHARE_APPROVALS | ZK_QOS_ENV_NO_SHARE_APPROVALS) == ZK_ERR_ARG)
+    ok++;
   /* round trip through borsh keeps the verdict */
   uint8_t *b;
   size_t n;
@@ -584,14 +606,18 @@ static void test_strictness(void **state) {
   for (size_t i = 0; i < ZKI_ARRAY_LEN(cases); i++) {
     json_t *c = json_deep_copy(base);
     json_t *o = cases[i].path1 ? json_object_get(c, cases[i].path1) : c;
-    if (cases[i].value) json_object_set_new(o, cases[i].path2, cases[i].value);
-    else json_object_del(o, cases[i].path2);
+    if (cases[i].value)
+      json_object_set_new(o, cases[i].path2, cases[i].value);
+    else
+      json_object_del(o, cases[i].path2);
     char *s = json_dumps(c, JSON_COMPACT);
     zk_qos_manifest *m = (zk_qos_manifest *)1;
     run++;
     zk_status st = zk_qos_manifest_parse_json(&m, s, strlen(s));
-    if (st == cases[i].want && m == NULL) ok++;
-    else print_error("strict case %zu: got %s\n", i, zk_status_name(st));
+    if (st == cases[i].want && m == NULL)
+      ok++;
+    else
+      print_error("strict case %zu: got %s\n", i, zk_status_name(st));
     free(s);
     json_decref(c);
   }
@@ -645,9 +671,9 @@ static void test_strictness(void **state) {
 }
 
 static const struct CMUnitTest tests[] = {
-    cmocka_unit_test(test_golden_v1),          cmocka_unit_test(test_stable_borsh),
+    cmocka_unit_test(test_golden_v1),           cmocka_unit_test(test_stable_borsh),
     cmocka_unit_test(test_old_v0_and_fixtures), cmocka_unit_test(test_canonical_and_pcr),
-    cmocka_unit_test(test_approval_policy),    cmocka_unit_test(test_strictness),
+    cmocka_unit_test(test_approval_policy),     cmocka_unit_test(test_strictness),
 };
 
 ZKT_MAIN(tests)

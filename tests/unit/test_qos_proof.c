@@ -11,12 +11,14 @@
 #include "zkt.h"
 
 static unsigned long g_run, g_ok;
-#define EXPECT(expr, want)                                                                  \
-  do {                                                                                      \
-    g_run++;                                                                                \
-    zk_status st_ = (expr);                                                                 \
-    if (st_ == (want)) g_ok++;                                                              \
-    else print_error("%s:%d: got %s want %s\n", __FILE__, __LINE__, zk_status_name(st_), #want); \
+#define EXPECT(expr, want)                                                                    \
+  do {                                                                                        \
+    g_run++;                                                                                  \
+    zk_status st_ = (expr);                                                                   \
+    if (st_ == (want))                                                                        \
+      g_ok++;                                                                                 \
+    else                                                                                      \
+      print_error("%s:%d: got %s want %s\n", __FILE__, __LINE__, zk_status_name(st_), #want); \
   } while (0)
 
 typedef struct tvc {
@@ -64,7 +66,8 @@ static void test_tvc_real_boot(void **state) {
   assert_non_null(b);
   const zk_qos_manifest *m = zk_qos_envelope_manifest(t.env);
   g_run++;
-  if (memcmp(zk_qos_manifest_hash(zk_qos_boot_manifest(b)), zk_qos_manifest_hash(m), 32) == 0) g_ok++;
+  if (memcmp(zk_qos_manifest_hash(zk_qos_boot_manifest(b)), zk_qos_manifest_hash(m), 32) == 0)
+    g_ok++;
   /* pins: the manifest's own values pass, others fail with their own status */
   uint8_t eph[130];
   memcpy(eph, zk_qos_boot_ephemeral_key(b), 130);
@@ -92,16 +95,19 @@ static void test_tvc_real_boot(void **state) {
   uint8_t bad48[48];
   memset(bad48, 0x11, sizeof bad48);
   zkt_assert_ok(zk_qos_boot_policy_pin_pcr(p, 3, bad48, 48));
-  EXPECT(zk_qos_boot_verify(v, p, &b, t.doc, t.doc_len, t.env, NULL, NULL, 0, t.at), ZK_ERR_QOS_PCR_PIN);
+  EXPECT(zk_qos_boot_verify(v, p, &b, t.doc, t.doc_len, t.env, NULL, NULL, 0, t.at),
+         ZK_ERR_QOS_PCR_PIN);
   {
     size_t n;
     zkt_assert_ok(zk_qos_boot_policy_pin_pcr(p, 3, zk_qos_manifest_pcr(m, 3, &n), 48));
   }
   zkt_assert_ok(zk_qos_boot_policy_pin_pivot_hash(p, bad48, 32));
-  EXPECT(zk_qos_boot_verify(v, p, &b, t.doc, t.doc_len, t.env, NULL, NULL, 0, t.at), ZK_ERR_QOS_PIVOT_HASH);
+  EXPECT(zk_qos_boot_verify(v, p, &b, t.doc, t.doc_len, t.env, NULL, NULL, 0, t.at),
+         ZK_ERR_QOS_PIVOT_HASH);
   zkt_assert_ok(zk_qos_boot_policy_pin_pivot_hash(p, zk_qos_manifest_pivot_hash(m), 32));
   zkt_assert_ok(zk_qos_boot_policy_pin_quorum_key(p, other, 130));
-  EXPECT(zk_qos_boot_verify(v, p, &b, t.doc, t.doc_len, t.env, NULL, NULL, 0, t.at), ZK_ERR_QOS_QUORUM_KEY);
+  EXPECT(zk_qos_boot_verify(v, p, &b, t.doc, t.doc_len, t.env, NULL, NULL, 0, t.at),
+         ZK_ERR_QOS_QUORUM_KEY);
   zk_qos_boot_policy_free(p);
   zkt_assert_ok(zk_qos_boot_policy_new(&p));
   /* outside the certificate validity */
@@ -109,7 +115,8 @@ static void test_tvc_real_boot(void **state) {
          ZK_ERR_ATT_EXPIRED);
   /* another manifest: the standalone copy and user_data no longer match */
   {
-    json_t *mj = json_deep_copy(json_object_get(json_object_get(t.j, "manifest_envelope"), "manifest"));
+    json_t *mj =
+        json_deep_copy(json_object_get(json_object_get(t.j, "manifest_envelope"), "manifest"));
     json_object_set_new(json_object_get(mj, "namespace"), "nonce", json_integer(1));
     char *s = json_dumps(mj, JSON_COMPACT);
     zk_qos_manifest *m2;
@@ -129,7 +136,8 @@ static void test_tvc_real_boot(void **state) {
   {
     zk_qos_envelope *e3;
     zkt_assert_ok(zk_qos_envelope_new(&e3, m));
-    EXPECT(zk_qos_boot_verify(v, p, &b, t.doc, t.doc_len, e3, NULL, NULL, 0, t.at), ZK_ERR_QOS_THRESHOLD);
+    EXPECT(zk_qos_boot_verify(v, p, &b, t.doc, t.doc_len, e3, NULL, NULL, 0, t.at),
+           ZK_ERR_QOS_THRESHOLD);
     zk_qos_envelope_free(e3);
   }
   zkt_report("qos tvc real boot", g_run, g_ok);
@@ -141,13 +149,17 @@ static void test_tvc_real_boot(void **state) {
   const size_t step = zkt_stride(t.doc_len);
   for (size_t cut = 0; cut < t.doc_len; cut += step) {
     mut++;
-    if (zk_qos_boot_verify(v, NULL, &b, t.doc, cut, t.env, NULL, NULL, 0, t.at) != ZK_OK && b == NULL) rej++;
+    if (zk_qos_boot_verify(v, NULL, &b, t.doc, cut, t.env, NULL, NULL, 0, t.at) != ZK_OK &&
+        b == NULL)
+      rej++;
   }
   for (size_t i = 0; i < t.doc_len; i += step) {
     t.doc[i] ^= 0x01;
     mut++;
-    if (zk_qos_boot_verify(v, NULL, &b, t.doc, t.doc_len, t.env, NULL, NULL, 0, t.at) != ZK_OK) rej++;
-    else zk_qos_boot_free(b);
+    if (zk_qos_boot_verify(v, NULL, &b, t.doc, t.doc_len, t.env, NULL, NULL, 0, t.at) != ZK_OK)
+      rej++;
+    else
+      zk_qos_boot_free(b);
     t.doc[i] ^= 0x01;
   }
   zkt_report_mutations("qos boot proof: tvc attestation flips+truncations", mut, rej);
@@ -249,7 +261,8 @@ static void extend_live(world *w) {
 static uint8_t *attest(world *w, size_t *len, const uint8_t *ud, const uint8_t *nonce,
                        const uint8_t *pk, size_t pk_len) {
   uint8_t *doc;
-  zkt_assert_ok(zk_backend_attest(w->be, &doc, len, ud, ud ? 32 : 0, nonce, nonce ? 8 : 0, pk, pk_len));
+  zkt_assert_ok(
+      zk_backend_attest(w->be, &doc, len, ud, ud ? 32 : 0, nonce, nonce ? 8 : 0, pk, pk_len));
   return doc;
 }
 
@@ -360,7 +373,8 @@ static void test_mock_boot_and_app_proof(void **state) {
   for (size_t i = 0; i < apn; i += zkt_stride(apn)) {
     ap[i] ^= 0x01;
     mut++;
-    if (zk_qos_app_proof_verify(b, &out, &outn, ap, apn) != ZK_OK) rej++;
+    if (zk_qos_app_proof_verify(b, &out, &outn, ap, apn) != ZK_OK)
+      rej++;
     else {
       print_error("flip at %zu accepted\n", i);
       free(out);
@@ -378,24 +392,29 @@ static void test_mock_boot_and_app_proof(void **state) {
   uint8_t *d2;
   size_t d2l;
   d2 = attest(&w, &d2l, other_hash, NULL, eph, 130);
-  EXPECT(zk_qos_boot_verify(w.v, p, &b, d2, d2l, w.env, NULL, NULL, 0, 0), ZK_ERR_QOS_MANIFEST_HASH);
+  EXPECT(zk_qos_boot_verify(w.v, p, &b, d2, d2l, w.env, NULL, NULL, 0, 0),
+         ZK_ERR_QOS_MANIFEST_HASH);
   free(d2);
   d2 = attest(&w, &d2l, hash, (const uint8_t *)"12345678", eph, 130);
   EXPECT(zk_qos_boot_verify(w.v, p, &b, d2, d2l, w.env, NULL, NULL, 0, 0), ZK_ERR_ATT_NONCE);
   free(d2);
   d2 = attest(&w, &d2l, hash, NULL, NULL, 0);
-  EXPECT(zk_qos_boot_verify(w.v, p, &b, d2, d2l, w.env, NULL, NULL, 0, 0), ZK_ERR_QOS_EPHEMERAL_KEY);
+  EXPECT(zk_qos_boot_verify(w.v, p, &b, d2, d2l, w.env, NULL, NULL, 0, 0),
+         ZK_ERR_QOS_EPHEMERAL_KEY);
   free(d2);
   d2 = attest(&w, &d2l, hash, NULL, eph, 65);
-  EXPECT(zk_qos_boot_verify(w.v, p, &b, d2, d2l, w.env, NULL, NULL, 0, 0), ZK_ERR_QOS_EPHEMERAL_KEY);
+  EXPECT(zk_qos_boot_verify(w.v, p, &b, d2, d2l, w.env, NULL, NULL, 0, 0),
+         ZK_ERR_QOS_EPHEMERAL_KEY);
   free(d2);
   /* attested key differs from the one PCR17 commits to */
   d2 = attest(&w, &d2l, hash, NULL, zk_qos_keyset_public(w.quorum), 130);
-  EXPECT(zk_qos_boot_verify(w.v, p, &b, d2, d2l, w.env, NULL, NULL, 0, 0), ZK_ERR_QOS_PCR_COMMITMENT);
+  EXPECT(zk_qos_boot_verify(w.v, p, &b, d2, d2l, w.env, NULL, NULL, 0, 0),
+         ZK_ERR_QOS_PCR_COMMITMENT);
   free(d2);
   /* setup commitment required but PCR16 was never extended */
   zkt_assert_ok(zk_qos_boot_policy_require_commitment(p, ZK_QOS_COMMIT_SETUP));
-  EXPECT(zk_qos_boot_verify(w.v, p, &b, doc, dl, w.env, NULL, NULL, 0, 0), ZK_ERR_QOS_PCR_COMMITMENT);
+  EXPECT(zk_qos_boot_verify(w.v, p, &b, doc, dl, w.env, NULL, NULL, 0, 0),
+         ZK_ERR_QOS_PCR_COMMITMENT);
   zkt_assert_ok(zk_qos_boot_policy_require_commitment(p, ZK_QOS_COMMIT_LIVE));
   /* share-set approvals refused for boot standard */
   {
@@ -408,7 +427,8 @@ static void test_mock_boot_and_app_proof(void **state) {
     const zk_qos_approval *first = zki_qos_envelope_approval(w.env, ZK_QOS_SET_MANIFEST, 0);
     zkt_assert_ok(zk_qos_envelope_add_approval(e2, ZK_QOS_SET_MANIFEST, first));
     zkt_assert_ok(zk_qos_envelope_add_approval(e2, ZK_QOS_SET_SHARE, a));
-    EXPECT(zk_qos_boot_verify(w.v, p, &b, doc, dl, e2, NULL, NULL, 0, 0), ZK_ERR_QOS_SHARE_APPROVALS);
+    EXPECT(zk_qos_boot_verify(w.v, p, &b, doc, dl, e2, NULL, NULL, 0, 0),
+           ZK_ERR_QOS_SHARE_APPROVALS);
     zk_qos_boot_policy_require_no_share_approvals(p, 0);
     EXPECT(zk_qos_boot_verify(w.v, p, &b, doc, dl, e2, NULL, NULL, 0, 0), ZK_OK);
     zk_qos_boot_free(b);
@@ -444,7 +464,8 @@ static void test_mock_pcr_and_debug(void **state) {
   /* unpinned root: the mock document does not verify against the AWS root */
   zk_att_verifier *aws;
   zkt_assert_ok(zk_att_verifier_new(&aws, 0));
-  EXPECT(zk_qos_boot_verify(aws, p, &b, doc, dl, w.env, NULL, NULL, 0, 0), ZK_ERR_ATT_UNTRUSTED_ROOT);
+  EXPECT(zk_qos_boot_verify(aws, p, &b, doc, dl, w.env, NULL, NULL, 0, 0),
+         ZK_ERR_ATT_UNTRUSTED_ROOT);
   zk_att_verifier_free(aws);
   EXPECT(zk_qos_boot_verify(w.v, NULL, NULL, doc, dl, w.env, NULL, NULL, 0, 0), ZK_ERR_ARG);
   EXPECT(zk_qos_boot_verify(w.v, NULL, &b, NULL, dl, w.env, NULL, NULL, 0, 0), ZK_ERR_ARG);

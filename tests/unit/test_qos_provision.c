@@ -12,12 +12,14 @@
 #include "zkt.h"
 
 static unsigned long g_run, g_ok;
-#define EXPECT(expr, want)                                                                  \
-  do {                                                                                      \
-    g_run++;                                                                                \
-    zk_status st_ = (expr);                                                                 \
-    if (st_ == (want)) g_ok++;                                                              \
-    else print_error("%s:%d: got %s want %s\n", __FILE__, __LINE__, zk_status_name(st_), #want); \
+#define EXPECT(expr, want)                                                                    \
+  do {                                                                                        \
+    g_run++;                                                                                  \
+    zk_status st_ = (expr);                                                                   \
+    if (st_ == (want))                                                                        \
+      g_ok++;                                                                                 \
+    else                                                                                      \
+      print_error("%s:%d: got %s want %s\n", __FILE__, __LINE__, zk_status_name(st_), #want); \
   } while (0)
 
 static zk_qos_keyset *keyset_file(const char *rel) {
@@ -43,7 +45,8 @@ static zk_status check_genesis(const uint8_t *b, size_t n, zk_qos_keyset *const 
     st = ZK_ERR_VALUE;
   uint8_t *sh[3] = {NULL, NULL, NULL};
   size_t shn[3] = {0, 0, 0};
-  for (int u = 0; u < 3 && st == ZK_OK; u++) st = zk_qos_genesis_open_share(g, users[u], &sh[u], &shn[u]);
+  for (int u = 0; u < 3 && st == ZK_OK; u++)
+    st = zk_qos_genesis_open_share(g, users[u], &sh[u], &shn[u]);
   zk_qos_keyset *q = NULL;
   if (st == ZK_OK) {
     uint8_t seed[32];
@@ -115,14 +118,18 @@ static void test_genesis_vector(void **state) {
   unsigned long mut = 0, rej = 0;
   for (size_t cut = 0; cut < n; cut += zkt_stride(n)) {
     mut++;
-    if (zk_qos_genesis_parse(&g, b, cut) != ZK_OK && g == NULL) rej++;
-    else zk_qos_genesis_free(g);
+    if (zk_qos_genesis_parse(&g, b, cut) != ZK_OK && g == NULL)
+      rej++;
+    else
+      zk_qos_genesis_free(g);
   }
   for (size_t i = 0; i < n; i += zkt_stride(n)) {
     b[i] ^= 0x01;
     mut++;
-    if (check_genesis(b, n, users, dr) != ZK_OK) rej++;
-    else print_error("genesis flip at %zu accepted\n", i);
+    if (check_genesis(b, n, users, dr) != ZK_OK)
+      rej++;
+    else
+      print_error("genesis flip at %zu accepted\n", i);
     b[i] ^= 0x01;
   }
   zkt_report_mutations("qos genesis output", mut, rej);
@@ -158,7 +165,7 @@ typedef struct mparams {
   const char *ns;
   uint32_t nonce;
   uint8_t pcr3_byte;
-  const uint8_t *quorum; /* 130 */
+  const uint8_t *quorum;    /* 130 */
   int drop_manifest_member; /* manifest set 2-of-2 instead of 2-of-3 */
 } mparams;
 
@@ -176,7 +183,8 @@ static zk_qos_envelope *make_envelope(zk_qos_keyset *const ops[3], const mparams
   }
   json_object_set_new(mj, "shareSet", json_pack("{s:i,s:O}", "threshold", 2, "members", members));
   if (mp->drop_manifest_member) json_array_remove(members, 2);
-  json_object_set_new(mj, "manifestSet", json_pack("{s:i,s:o}", "threshold", 2, "members", members));
+  json_object_set_new(mj, "manifestSet",
+                      json_pack("{s:i,s:o}", "threshold", 2, "members", members));
   zki_hex_encode(hex, mp->quorum, 130);
   json_t *ns = json_object_get(mj, "namespace");
   json_object_set_new(ns, "quorumKey", json_string(hex));
@@ -335,7 +343,8 @@ static void test_end_to_end(void **state) {
     uint8_t *e2;
     size_t e2l;
     zk_qos_pubkey *setup;
-    zkt_assert_ok(zk_qos_pubkey_parse(&setup, zk_qos_keyset_public(zk_qos_node_ephemeral(nb)), 130));
+    zkt_assert_ok(
+        zk_qos_pubkey_parse(&setup, zk_qos_keyset_public(zk_qos_node_ephemeral(nb)), 130));
     zkt_assert_ok(zk_qos_envelope_seal(&e2, &e2l, setup, share[1], 33));
     EXPECT(zk_qos_node_provision(nb, &done, e2, e2l, bad), ZK_ERR_QOS_APPROVER_UNKNOWN);
     zk_qos_pubkey_free(setup);
@@ -370,7 +379,8 @@ static void test_end_to_end(void **state) {
   char *proof, *payload;
   size_t proof_len, payload_len;
   const char *pl = "{\"type\":\"APP_PROOF_TYPE_ADDRESS_DERIVATION\",\"timestampMs\":\"1\"}";
-  zkt_assert_ok(zk_qos_app_proof_create(zk_qos_node_ephemeral(nb), &proof, &proof_len, pl, strlen(pl)));
+  zkt_assert_ok(
+      zk_qos_app_proof_create(zk_qos_node_ephemeral(nb), &proof, &proof_len, pl, strlen(pl)));
   EXPECT(zk_qos_app_proof_verify(boot, &payload, &payload_len, proof, proof_len), ZK_OK);
   free(payload);
   free(proof);
@@ -406,7 +416,8 @@ static void test_end_to_end(void **state) {
   {
     attc = forward_node(v, &bc, &nc, &envc, &attc_len, ops, &mp);
     zk_qos_pubkey *setup;
-    zkt_assert_ok(zk_qos_pubkey_parse(&setup, zk_qos_keyset_public(zk_qos_node_ephemeral(nc)), 130));
+    zkt_assert_ok(
+        zk_qos_pubkey_parse(&setup, zk_qos_keyset_public(zk_qos_node_ephemeral(nc)), 130));
     uint8_t other_seed[32];
     memset(other_seed, 7, sizeof other_seed);
     zkt_assert_ok(zk_qos_envelope_seal(&enc, &enc_len, setup, other_seed, 32));
@@ -440,8 +451,9 @@ static void test_end_to_end(void **state) {
     if (p.quorum == NULL) p.quorum = zk_qos_keyset_public(other_q);
     attc = forward_node(v, &bc, &nc, &envc, &attc_len, ops, &p);
     enc = NULL;
-    EXPECT(zk_qos_node_export_key(nb, &enc, &enc_len, sig, v, attc, attc_len, envc, ZK_ATT_TIME_NOW),
-           cases[i].want);
+    EXPECT(
+        zk_qos_node_export_key(nb, &enc, &enc_len, sig, v, attc, attc_len, envc, ZK_ATT_TIME_NOW),
+        cases[i].want);
     zk_free(enc);
     free(attc);
     zk_qos_envelope_free(envc);

@@ -68,8 +68,8 @@ static int check_nist(zk_curve curve, const char *x_hex, const char *ux_hex, con
   /* The digest entry point gives the same signature. */
   uint8_t dg[ZK_SHA384_LEN];
   zkt_assert_ok(zk_hash(alg, dg, sizeof dg, m, m_len));
-  if (zk_key_sign_digest(key, ZK_SIG_RAW, sig2, &sig2_len, dg, fl) != ZK_OK ||
-      sig2_len != 2 * fl || memcmp(sig2, want, 2 * fl) != 0)
+  if (zk_key_sign_digest(key, ZK_SIG_RAW, sig2, &sig2_len, dg, fl) != ZK_OK || sig2_len != 2 * fl ||
+      memcmp(sig2, want, 2 * fl) != 0)
     ok = 0;
   /* DER output is the strict encoding of the same (r, s). */
   uint8_t der[ZK_MAX_SIG_LEN], der_want[ZK_MAX_SIG_LEN];
@@ -201,12 +201,12 @@ static void test_secp256k1_k0(void **state) {
     mod_n(r_want);
     uint8_t sig[64];
     size_t sig_len = sizeof sig;
-    int ok = zk_key_sign(key, ZK_SIG_RAW, sig, &sig_len, (const uint8_t *)msg, strlen(msg)) ==
-                 ZK_OK &&
-             sig_len == 64 && memcmp(sig, r_want, 32) == 0;
+    int ok =
+        zk_key_sign(key, ZK_SIG_RAW, sig, &sig_len, (const uint8_t *)msg, strlen(msg)) == ZK_OK &&
+        sig_len == 64 && memcmp(sig, r_want, 32) == 0;
     /* The signature verifies under the default (low-S) rule: signing normalises s. */
-    if (ok && zk_key_verify(key, ZK_SIG_RAW, 0, sig, 64, (const uint8_t *)msg, strlen(msg)) !=
-                  ZK_OK)
+    if (ok &&
+        zk_key_verify(key, ZK_SIG_RAW, 0, sig, 64, (const uint8_t *)msg, strlen(msg)) != ZK_OK)
       ok = 0;
     if (!ok) fprintf(stderr, "secp256k1 k0 case %zu (\"%s\") failed\n", i, msg);
     run++;

@@ -48,7 +48,8 @@ static void test_qos_vector(void **state) {
   assert_int_equal(ns, 3);
   uint8_t *sh[3];
   size_t len[3];
-  for (size_t i = 0; i < ns; i++) sh[i] = zkt_hex(json_string_value(json_array_get(arr, i)), &len[i]);
+  for (size_t i = 0; i < ns; i++)
+    sh[i] = zkt_hex(json_string_value(json_array_get(arr, i)), &len[i]);
   unsigned long run = 0, ok = 0;
   uint8_t out[64];
   size_t outn;
@@ -58,21 +59,21 @@ static void test_qos_vector(void **state) {
       const uint8_t *p[2] = {sh[a], sh[b]};
       size_t l[2] = {len[a], len[b]};
       run++;
-      if (zk_shamir_combine_var(out, sizeof out, &outn, p, l, 2) == ZK_OK &&
-          outn == strlen(want) && memcmp(out, want, outn) == 0)
+      if (zk_shamir_combine_var(out, sizeof out, &outn, p, l, 2) == ZK_OK && outn == strlen(want) &&
+          memcmp(out, want, outn) == 0)
         ok++;
     }
   {
     const uint8_t *p[3] = {sh[2], sh[0], sh[1]};
     run++;
-    if (zk_shamir_combine(out, sizeof out, &outn, p, len[0], 3) == ZK_OK &&
-        outn == strlen(want) && memcmp(out, want, outn) == 0)
+    if (zk_shamir_combine(out, sizeof out, &outn, p, len[0], 3) == ZK_OK && outn == strlen(want) &&
+        memcmp(out, want, outn) == 0)
       ok++;
   }
   zkt_report("shamir qos vector", run, ok);
   assert_int_equal(run, ok);
 
-  /* Mutations: flipping any y byte of one share changes the secret; a single share is not enough. */
+  /* Mutations: flipping any y byte of one share changes the secret; one share is not enough. */
   unsigned long mut = 0, rejected = 0;
   for (size_t pos = 1; pos < len[0]; pos++) {
     uint8_t *copy = zki_memdup(sh[0], len[0]);
@@ -84,7 +85,7 @@ static void test_qos_vector(void **state) {
     if (memcmp(out, want, outn) != 0) rejected++;
     free(copy);
   }
-  /* x byte changed to a third valid point: wrong secret; to 0 or to the other share's x: refused. */
+  /* x changed to a third valid point: wrong secret; to 0 or to the other share's x: refused. */
   {
     uint8_t *copy = zki_memdup(sh[0], len[0]);
     const uint8_t *p[2] = {copy, sh[1]};
@@ -137,7 +138,8 @@ static unsigned long check_subsets(const uint8_t *shares, size_t n, size_t k, si
 static void test_round_trip(void **state) {
   (void)state;
   unsigned long run = 0, ok = 0;
-  static const size_t params[][2] = {{1, 1}, {2, 1}, {2, 2}, {3, 2}, {5, 3}, {7, 4}, {8, 8}, {10, 5}};
+  static const size_t params[][2] = {{1, 1}, {2, 1}, {2, 2}, {3, 2},
+                                     {5, 3}, {7, 4}, {8, 8}, {10, 5}};
   for (size_t t = 0; t < ZKI_ARRAY_LEN(params); t++) {
     size_t n = params[t][0], k = params[t][1];
     uint8_t secret[32];
@@ -175,11 +177,11 @@ static void test_invalid(void **state) {
   uint8_t secret[32] = {1, 2, 3};
   uint8_t shares[5 * 33];
   unsigned long run = 0, ok = 0;
-#define EXPECT(expr, want)                     \
-  do {                                         \
-    run++;                                     \
-    zkt_assert_status((expr), (want));         \
-    ok++;                                      \
+#define EXPECT(expr, want)             \
+  do {                                 \
+    run++;                             \
+    zkt_assert_status((expr), (want)); \
+    ok++;                              \
   } while (0)
   EXPECT(zk_shamir_split(shares, sizeof shares, 5, 0, secret, 32), ZK_ERR_SHAMIR_PARAMS);
   EXPECT(zk_shamir_split(shares, sizeof shares, 3, 4, secret, 32), ZK_ERR_SHAMIR_PARAMS);

@@ -91,16 +91,16 @@ static void test_aes_gcm(void **state) {
       if (iv_bits != 96) {
         /* Not applicable: the API refuses every nonce that is not 12 bytes. */
         na++;
-        zk_status s1 = zk_aes_gcm_seal(out, otag, 16, key, key_len, iv, iv_len, aad, aad_len, msg,
-                                       msg_len);
-        zk_status s2 = zk_aes_gcm_open(out, key, key_len, iv, iv_len, aad, aad_len, ct, ct_len,
-                                       tag, tag_len);
+        zk_status s1 =
+            zk_aes_gcm_seal(out, otag, 16, key, key_len, iv, iv_len, aad, aad_len, msg, msg_len);
+        zk_status s2 =
+            zk_aes_gcm_open(out, key, key_len, iv, iv_len, aad, aad_len, ct, ct_len, tag, tag_len);
         if (s1 == ZK_ERR_NONCE_SIZE && s2 == ZK_ERR_NONCE_SIZE && all_zero(otag, 16) &&
             all_zero(out, ct_len))
           na_refused++;
         else
-          fprintf(stderr, "tcId %lld (ivSize %lld): got %s / %s\n", id, iv_bits,
-                  zk_status_name(s1), zk_status_name(s2));
+          fprintf(stderr, "tcId %lld (ivSize %lld): got %s / %s\n", id, iv_bits, zk_status_name(s1),
+                  zk_status_name(s2));
       } else {
         assert_int_equal(tag_bits, 128);
         assert_int_equal(iv_len, 12);
@@ -115,8 +115,7 @@ static void test_aes_gcm(void **state) {
             ok = 0;
           memset(out, 0xAA, ct_len + 1);
           st = zk_aes_gcm_open(out, key, key_len, iv, 12, aad, aad_len, ct, ct_len, tag, tag_len);
-          if (st != ZK_OK || (msg_len > 0 && memcmp(out, msg, msg_len) != 0) ||
-              out[ct_len] != 0xAA)
+          if (st != ZK_OK || (msg_len > 0 && memcmp(out, msg, msg_len) != 0) || out[ct_len] != 0xAA)
             ok = 0;
           if (ok) {
             unsigned b = mutate(&mutations, key, key_len, iv, aad, aad_len, ct, ct_len, tag);
@@ -132,8 +131,7 @@ static void test_aes_gcm(void **state) {
         } else {
           fail_msg("tcId %lld: unexpected result '%s'", id, result);
         }
-        if (!ok)
-          fprintf(stderr, "tcId %lld (%s, %s) failed\n", id, result, zkt_jstr(t, "comment"));
+        if (!ok) fprintf(stderr, "tcId %lld (%s, %s) failed\n", id, result, zkt_jstr(t, "comment"));
         run++;
         passed += (unsigned long)ok;
       }
@@ -148,14 +146,16 @@ static void test_aes_gcm(void **state) {
   }
   json_decref(root);
   zkt_report("wycheproof/aes_gcm_test.json (96-bit IV)", run, passed);
-  printf("  valid=%lu (AES-128/192/256: %lu/%lu/%lu) invalid=%lu acceptable=0\n", valid,
-         per_key[0], per_key[1], per_key[2], invalid);
-  printf("  NOT APPLICABLE (IV size != 96 bits, refused with ZK_ERR_NONCE_SIZE): %lu of %lu "
-         "refused as expected\n",
-         na_refused, na);
-  printf("  mutations of valid cases (nonce/tag/ct/aad byte flips, tag sizes 0..17, ct "
-         "truncation): %lu, failing %lu\n",
-         mutations, mut_bad);
+  printf("  valid=%lu (AES-128/192/256: %lu/%lu/%lu) invalid=%lu acceptable=0\n", valid, per_key[0],
+         per_key[1], per_key[2], invalid);
+  printf(
+      "  NOT APPLICABLE (IV size != 96 bits, refused with ZK_ERR_NONCE_SIZE): %lu of %lu "
+      "refused as expected\n",
+      na_refused, na);
+  printf(
+      "  mutations of valid cases (nonce/tag/ct/aad byte flips, tag sizes 0..17, ct "
+      "truncation): %lu, failing %lu\n",
+      mutations, mut_bad);
   zkt_report_mutations("wycheproof/aes_gcm_test.json", mutations, mutations - mut_bad);
   assert_int_equal(run + na, 316);
   assert_int_equal(run, 197);
@@ -197,8 +197,7 @@ static void test_aes_gcm_args(void **state) {
   /* Wrong key length for the same key bytes (AES-128 vs AES-256) fails. */
   zkt_assert_ok(zk_aes_gcm_seal(ct, tag, 16, key, 32, iv, 12, NULL, 0, pt, 32));
   memset(pt, 0xAA, sizeof pt);
-  zkt_assert_status(zk_aes_gcm_open(pt, key, 16, iv, 12, NULL, 0, ct, 32, tag, 16),
-                    ZK_ERR_DECRYPT);
+  zkt_assert_status(zk_aes_gcm_open(pt, key, 16, iv, 12, NULL, 0, ct, 32, tag, 16), ZK_ERR_DECRYPT);
   assert_true(all_zero(pt, 32));
 }
 

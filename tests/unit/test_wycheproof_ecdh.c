@@ -65,7 +65,8 @@ static zk_status import_peer(zk_key **peer, int spki, const uint8_t *pub, size_t
               : zk_key_from_public(peer, ZK_CURVE_P256, pub, pub_len);
 }
 
-/* Run one case; returns 1 if the library produced `shared`, 0 if it refused. Fails on a wrong secret. */
+/* Run one case; returns 1 if the library produced `shared`, 0 if it refused. Fails on a wrong
+ * secret. */
 static int agree(const zk_key *priv, int spki, const uint8_t *pub, size_t pub_len,
                  const uint8_t *shared, size_t shared_len, zk_status *why) {
   zk_key *peer = NULL;
@@ -170,9 +171,10 @@ static void run_file(const char *rel, int spki, unsigned long want_run) {
   for (size_t r = 0; r < 16 && rows[r].flags[0] != '\0'; r++)
     printf("    acceptable [%s]: accepted=%lu rejected=%lu\n", rows[r].flags, rows[r].accepted,
            rows[r].rejected);
-  printf("  peer-key mutations of valid cases (flipped last byte, truncated, trailing byte): "
-         "%lu, wrongly imported %lu\n",
-         mutations, mut_bad);
+  printf(
+      "  peer-key mutations of valid cases (flipped last byte, truncated, trailing byte): "
+      "%lu, wrongly imported %lu\n",
+      mutations, mut_bad);
   zkt_report_mutations(rel, mutations, mutations - mut_bad);
   assert_int_equal(run, want_run);
   assert_int_equal(passed, run);

@@ -34,11 +34,11 @@ typedef struct {
 
 static const ecdsa_file FILES[] = {
     {"wycheproof/ecdsa_secp256r1_sha256_test.json", ZK_CURVE_P256, "secp256r1", ZK_SIG_DER, 0, 484},
-    {"wycheproof/ecdsa_secp256r1_sha256_p1363_test.json", ZK_CURVE_P256, "secp256r1", ZK_SIG_RAW,
-     0, 262},
+    {"wycheproof/ecdsa_secp256r1_sha256_p1363_test.json", ZK_CURVE_P256, "secp256r1", ZK_SIG_RAW, 0,
+     262},
     {"wycheproof/ecdsa_secp384r1_sha384_test.json", ZK_CURVE_P384, "secp384r1", ZK_SIG_DER, 0, 504},
-    {"wycheproof/ecdsa_secp384r1_sha384_p1363_test.json", ZK_CURVE_P384, "secp384r1", ZK_SIG_RAW,
-     0, 280},
+    {"wycheproof/ecdsa_secp384r1_sha384_p1363_test.json", ZK_CURVE_P384, "secp384r1", ZK_SIG_RAW, 0,
+     280},
     {"wycheproof/ecdsa_secp256k1_sha256_test.json", ZK_CURVE_SECP256K1, "secp256k1", ZK_SIG_DER,
      ZK_VERIFY_ALLOW_HIGH_S, 476},
     {"wycheproof/ecdsa_secp256k1_sha256_bitcoin_test.json", ZK_CURVE_SECP256K1, "secp256k1",
@@ -80,22 +80,21 @@ static zk_hash_alg sha_alg(const char *sha) {
 }
 
 /* Verify via the message path and the digest path; fail the test if they disagree. */
-static zk_status verify_both(const zk_key *key, zk_hash_alg alg, zk_sig_format fmt,
-                             unsigned flags, const uint8_t *sig, size_t sig_len,
-                             const uint8_t *msg, size_t msg_len) {
+static zk_status verify_both(const zk_key *key, zk_hash_alg alg, zk_sig_format fmt, unsigned flags,
+                             const uint8_t *sig, size_t sig_len, const uint8_t *msg,
+                             size_t msg_len) {
   uint8_t dg[ZK_SHA384_LEN];
   zkt_assert_ok(zk_hash(alg, dg, sizeof dg, msg, msg_len));
   zk_status a = zk_key_verify(key, fmt, flags, sig, sig_len, msg, msg_len);
   zk_status b = zk_key_verify_digest(key, fmt, flags, sig, sig_len, dg, zk_hash_len(alg));
-  if (a != b)
-    fail_msg("message path %s != digest path %s", zk_status_name(a), zk_status_name(b));
+  if (a != b) fail_msg("message path %s != digest path %s", zk_status_name(a), zk_status_name(b));
   return a;
 }
 
 /* Extra checks for one valid case. Returns the number of checks that misbehaved. */
 static unsigned valid_extras(const ecdsa_file *f, const zk_key *key, zk_hash_alg alg,
-                             const uint8_t *sig, size_t sig_len, const uint8_t *msg,
-                             size_t msg_len, unsigned long *mutations, unsigned long *high_s) {
+                             const uint8_t *sig, size_t sig_len, const uint8_t *msg, size_t msg_len,
+                             unsigned long *mutations, unsigned long *high_s) {
   unsigned bad = 0;
   size_t fl = f->curve == ZK_CURVE_P384 ? 48 : 32;
   uint8_t raw[96], der[ZK_MAX_SIG_LEN], back[ZK_MAX_SIG_LEN];
@@ -238,9 +237,10 @@ static void run_file(const ecdsa_file *f) {
   printf("  invalid cases rejected with:");
   for (size_t i = 0; i < 16 && hist[i].n > 0; i++)
     printf(" %s=%lu", zk_status_name(hist[i].st), hist[i].n);
-  printf("\n  extra checks on %lu valid cases (conversions, flips, truncation, extension, "
-         "message): %lu, misbehaving %lu",
-         extra_cases, mutations, mut_bad);
+  printf(
+      "\n  extra checks on %lu valid cases (conversions, flips, truncation, extension, "
+      "message): %lu, misbehaving %lu",
+      extra_cases, mutations, mut_bad);
   if (f->curve == ZK_CURVE_SECP256K1 && (f->flags & ZK_VERIFY_ALLOW_HIGH_S))
     printf("; valid high-S cases refused by default flags: %lu", high_s);
   printf("\n");
@@ -279,9 +279,9 @@ static void test_k1_p1363(void **s) {
 }
 
 static const struct CMUnitTest tests[] = {
-    cmocka_unit_test(test_p256_der),  cmocka_unit_test(test_p256_p1363),
-    cmocka_unit_test(test_p384_der),  cmocka_unit_test(test_p384_p1363),
-    cmocka_unit_test(test_k1_der),    cmocka_unit_test(test_k1_bitcoin),
+    cmocka_unit_test(test_p256_der), cmocka_unit_test(test_p256_p1363),
+    cmocka_unit_test(test_p384_der), cmocka_unit_test(test_p384_p1363),
+    cmocka_unit_test(test_k1_der),   cmocka_unit_test(test_k1_bitcoin),
     cmocka_unit_test(test_k1_p1363),
 };
 

@@ -113,8 +113,9 @@ static void test_ed25519(void **state) {
   zkt_report("wycheproof/ed25519_test.json", run, passed);
   printf("  valid=%lu invalid=%lu (ZK_ERR_SIG_ENCODING=%lu ZK_ERR_SIGNATURE=%lu) acceptable=0\n",
          valid, invalid, enc, sigfail);
-  printf("  mutations of valid cases (R/S byte flips, length 63/65, message): %lu, misbehaving %lu\n",
-         mutations, mut_bad);
+  printf(
+      "  mutations of valid cases (R/S byte flips, length 63/65, message): %lu, misbehaving %lu\n",
+      mutations, mut_bad);
   zkt_report_mutations("wycheproof/ed25519_test.json", mutations, mutations - mut_bad);
   assert_int_equal(run, 151);
   assert_int_equal(passed, run);
@@ -137,8 +138,9 @@ static void test_rfc8032_sign(void **state) {
   zkt_assert_ok(zk_key_sign(key, ZK_SIG_EDDSA, sig, &sig_len, NULL, 0));
   assert_int_equal(sig_len, 64);
   h = zkt_tohex(sig, sig_len);
-  assert_string_equal(h, "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e06522490155"
-                         "5fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b");
+  assert_string_equal(h,
+                      "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e06522490155"
+                      "5fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b");
   free(h);
   zkt_assert_ok(zk_key_verify(key, ZK_SIG_EDDSA, 0, sig, sig_len, NULL, 0));
   zk_key_free(key);

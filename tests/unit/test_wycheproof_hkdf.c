@@ -81,8 +81,7 @@ static void run_file(const char *rel, zk_hash_alg alg, unsigned long want_run) {
       } else {
         fail_msg("%s tcId %lld: unexpected result '%s'", rel, id, result);
       }
-      if (!ok)
-        fprintf(stderr, "%s tcId %lld (%s): got %s\n", rel, id, result, zk_status_name(st));
+      if (!ok) fprintf(stderr, "%s tcId %lld (%s): got %s\n", rel, id, result, zk_status_name(st));
       run++;
       passed += (unsigned long)ok;
       free(ikm);
@@ -117,8 +116,7 @@ static void test_hkdf_args(void **state) {
   uint8_t out[64], prk[ZK_SHA256_LEN];
   const uint8_t ikm[16] = {0};
   /* Length 0 and 255*HashLen + 1 are refused; 255*HashLen is the maximum. */
-  zkt_assert_status(zk_hkdf(ZK_HASH_SHA256, out, 0, NULL, 0, ikm, 16, NULL, 0),
-                    ZK_ERR_KDF_LENGTH);
+  zkt_assert_status(zk_hkdf(ZK_HASH_SHA256, out, 0, NULL, 0, ikm, 16, NULL, 0), ZK_ERR_KDF_LENGTH);
   uint8_t *big = malloc(255 * 32 + 1);
   assert_non_null(big);
   zkt_assert_ok(zk_hkdf(ZK_HASH_SHA256, big, 255 * 32, NULL, 0, ikm, 16, NULL, 0));
@@ -152,8 +150,9 @@ static void test_hkdf_args(void **state) {
   /* HKDF-SHA-512 is not covered by the vectors: a value computed independently (Python hmac). */
   zkt_assert_ok(zk_hkdf(ZK_HASH_SHA512, out, 64, NULL, 0, ikm, 16, NULL, 0));
   char *h = zkt_tohex(out, 64);
-  assert_string_equal(h, "89ab785334f4e853dd80c0f543329850871e74393c8d6546d80431916042abdc"
-                         "7b2ab3c2d384eeabd5f876aebac43e344ca7fdeffd3217c8dcb02d49f67d5ee5");
+  assert_string_equal(h,
+                      "89ab785334f4e853dd80c0f543329850871e74393c8d6546d80431916042abdc"
+                      "7b2ab3c2d384eeabd5f876aebac43e344ca7fdeffd3217c8dcb02d49f67d5ee5");
   free(h);
 }
 

@@ -125,8 +125,8 @@ static void test_hmac_sha256(void **state) {
         fail_msg("tcId %lld: unexpected result '%s'", id, result);
       }
       if (!ok)
-        fprintf(stderr, "tcId %lld (%s, %s): verify gave %s\n", id, result,
-                zkt_jstr(t, "comment"), zk_status_name(vst));
+        fprintf(stderr, "tcId %lld (%s, %s): verify gave %s\n", id, result, zkt_jstr(t, "comment"),
+                zk_status_name(vst));
       run++;
       passed += (unsigned long)ok;
       free(key);
@@ -160,14 +160,16 @@ static void test_hmac_args(void **state) {
   zkt_assert_ok(zk_hmac(ZK_HASH_SHA384, out, sizeof out, (const uint8_t *)"Jefe", 4,
                         (const uint8_t *)msg, strlen(msg)));
   char *h = zkt_tohex(out, ZK_SHA384_LEN);
-  assert_string_equal(h, "af45d2e376484031617f78d2b58a6b1b9c7ef464f5a01b47e42ec3736322445e"
-                         "8e2240ca5e69e2c78b3239ecfab21649");
+  assert_string_equal(h,
+                      "af45d2e376484031617f78d2b58a6b1b9c7ef464f5a01b47e42ec3736322445e"
+                      "8e2240ca5e69e2c78b3239ecfab21649");
   free(h);
   zkt_assert_ok(zk_hmac(ZK_HASH_SHA512, out, sizeof out, (const uint8_t *)"Jefe", 4,
                         (const uint8_t *)msg, strlen(msg)));
   h = zkt_tohex(out, ZK_SHA512_LEN);
-  assert_string_equal(h, "164b7a7bfcf819e2e395fbe73b56e0a387bd64222e831fd610270cd7ea250554"
-                         "9758bf75c05a994a6d034f65f8f0e6fdcaeab1a34d4a6b4b636e070a38bce737");
+  assert_string_equal(h,
+                      "164b7a7bfcf819e2e395fbe73b56e0a387bd64222e831fd610270cd7ea250554"
+                      "9758bf75c05a994a6d034f65f8f0e6fdcaeab1a34d4a6b4b636e070a38bce737");
   free(h);
   zkt_assert_ok(zk_hmac_verify(ZK_HASH_SHA512, out, 64, (const uint8_t *)"Jefe", 4,
                                (const uint8_t *)msg, strlen(msg)));
@@ -192,13 +194,15 @@ static void test_hash(void **state) {
   free(h);
   zkt_assert_ok(zk_sha384(out, (const uint8_t *)"abc", 3));
   h = zkt_tohex(out, 48);
-  assert_string_equal(h, "cb00753f45a35e8bb5a03d699ac65007272c32ab0eded1631a8b605a43ff5bed"
-                         "8086072ba1e7cc2358baeca134c825a7");
+  assert_string_equal(h,
+                      "cb00753f45a35e8bb5a03d699ac65007272c32ab0eded1631a8b605a43ff5bed"
+                      "8086072ba1e7cc2358baeca134c825a7");
   free(h);
   zkt_assert_ok(zk_hash(ZK_HASH_SHA512, out, sizeof out, (const uint8_t *)"abc", 3));
   h = zkt_tohex(out, 64);
-  assert_string_equal(h, "ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a"
-                         "2192992a274fc1a836ba3c23a3feebbd454d4423643ce80e2a9ac94fa54ca49f");
+  assert_string_equal(h,
+                      "ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a"
+                      "2192992a274fc1a836ba3c23a3feebbd454d4423643ce80e2a9ac94fa54ca49f");
   free(h);
   zkt_assert_ok(zk_sha256(out, NULL, 0));
   h = zkt_tohex(out, 32);

@@ -22,20 +22,20 @@ int zkt_read_file(const char *path, uint8_t **buf, size_t *len);
  * Read vectors/<rel>. When the vectors directory or the file is missing, prints
  * "SKIPPED: <rel> not found" and skips the current test (never passes silently).
  */
-#define ZKT_VECTOR_FILE(rel, bufp, lenp)                 \
-  do {                                                   \
-    if (zkt_vector_file_(rel, bufp, lenp) != 0) {        \
-      zkt_note_skip_(rel);                               \
-      skip();                                            \
-    }                                                    \
+#define ZKT_VECTOR_FILE(rel, bufp, lenp)          \
+  do {                                            \
+    if (zkt_vector_file_(rel, bufp, lenp) != 0) { \
+      zkt_note_skip_(rel);                        \
+      skip();                                     \
+    }                                             \
   } while (0)
 /* Same for a JSON vector file: *jp receives a new reference. */
-#define ZKT_VECTOR_JSON(rel, jp)                         \
-  do {                                                   \
-    if ((*(jp) = zkt_vector_json_(rel)) == NULL) {       \
-      zkt_note_skip_(rel);                               \
-      skip();                                            \
-    }                                                    \
+#define ZKT_VECTOR_JSON(rel, jp)                   \
+  do {                                             \
+    if ((*(jp) = zkt_vector_json_(rel)) == NULL) { \
+      zkt_note_skip_(rel);                         \
+      skip();                                      \
+    }                                              \
   } while (0)
 
 int zkt_vector_file_(const char *rel, uint8_t **buf, size_t *len);
@@ -61,18 +61,20 @@ void zkt_report_mutations(const char *suite, unsigned long tried, unsigned long 
 /* Print "VECTORS <suite>: run=<run> passed=<passed>" (the counts the note quotes). */
 void zkt_report(const char *suite, unsigned long run, unsigned long passed);
 
-/* Run a cmocka group; exit status 77 (ctest "skipped") when nothing failed but something skipped. */
+/* Run a cmocka group; exit 77 (ctest "skipped") when nothing failed but something was skipped. */
 int zkt_run_(const char *name, const struct CMUnitTest *tests, size_t n);
-#define ZKT_MAIN(tests) \
-  int main(void) { return zkt_run_(__FILE__, tests, sizeof(tests) / sizeof((tests)[0])); }
+#define ZKT_MAIN(tests)                                                   \
+  int main(void) {                                                        \
+    return zkt_run_(__FILE__, tests, sizeof(tests) / sizeof((tests)[0])); \
+  }
 
 /* Assert a zk_status equals the expected one, printing both names on failure. */
-#define zkt_assert_status(got, want)                                                         \
-  do {                                                                                       \
-    zk_status zkt_g_ = (got), zkt_w_ = (want);                                               \
-    if (zkt_g_ != zkt_w_)                                                                    \
-      fail_msg("%s:%d: got %s, want %s", __FILE__, __LINE__, zk_status_name(zkt_g_),         \
-               zk_status_name(zkt_w_));                                                      \
+#define zkt_assert_status(got, want)                                                 \
+  do {                                                                               \
+    zk_status zkt_g_ = (got), zkt_w_ = (want);                                       \
+    if (zkt_g_ != zkt_w_)                                                            \
+      fail_msg("%s:%d: got %s, want %s", __FILE__, __LINE__, zk_status_name(zkt_g_), \
+               zk_status_name(zkt_w_));                                              \
   } while (0)
 #define zkt_assert_ok(expr) zkt_assert_status((expr), ZK_OK)
 
