@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # The whole libzerokey test suite (what CI runs):
+#   0. every tracked C file is clang-formatted (scripts/format-check.sh)
 #   1. gcc build with -Wall -Wextra -Werror, cmocka suite via ctest (vector counts printed),
 #      including failinj (allocation-failure injection over every parser and verifier)
 #   2. exported-symbol check: only zk_* may leave libzerokey.so; reproducible-build check
@@ -28,6 +29,9 @@ OUT=${ZK_CI_BUILD:-$ROOT/build-ci}
 FUZZ_SECONDS=${ZK_FUZZ_SECONDS:-10}
 step() { printf '\n===== %s =====\n' "$*"; }
 t0=$(date +%s)
+
+step "0. style: clang-format"
+bash scripts/format-check.sh
 
 step "1. gcc -Werror build + unit tests"
 cmake -S . -B "$OUT/gcc" -DCMAKE_C_COMPILER=gcc -DCMAKE_BUILD_TYPE=RelWithDebInfo -DZK_WERROR=ON \
