@@ -32,7 +32,11 @@ expect 3 "bad hex" "$Z" key public --curve p256 --secret zz
 printf 'hello enclave' > pt
 "$Z" hpke seal --to "$P" < pt > ct.hex
 expect 0 "hpke open" sh -c "\"$Z\" hpke open --secret $S < ct.hex | cmp - pt"
-sed 's/^\(..\)./\1f/' ct.hex > bad.hex
+# Change the third hex digit (in the encapsulated key) to a different digit: always a real change.
+c3=$(cut -c3 ct.hex)
+if [ "$c3" = f ]; then n3=0; else n3=f; fi
+sed "s/^\(..\)./\1$n3/" ct.hex > bad.hex
+cmp -s ct.hex bad.hex && { echo "FAIL: tampering left the ciphertext unchanged"; fails=$((fails + 1)); }
 expect 1 "hpke open tampered" sh -c "\"$Z\" hpke open --secret $S < bad.hex"
 printf '{"timestampMs":"%s000","type":"x"}' "$(date +%s)" > body.json
 H=$("$Z" stamp create --body body.json --secret "$S" --scheme p256)
