@@ -64,17 +64,8 @@ static void init(void) {
 
 /* A booted node waiting for shares; *att: its setup attestation. */
 static zk_qos_node *boot(zk_backend **be, uint8_t **att, size_t *att_len) {
-  zk_backend_options bo;
-  memset(&bo, 0, sizeof bo);
-  bo.mock_boot_pcrs = pcrs;
-  bo.mock_boot_pcrs_len = sizeof pcrs;
-  const uint8_t *root = NULL;
-  size_t rl = 0;
   zk_qos_node *node = NULL;
-  if (zk_att_verifier_new(&verifier, ZK_ATT_VERIFIER_NO_AWS_ROOT) != ZK_OK) abort();
-  if (zk_backend_open(be, "mock", &bo) != ZK_OK || zk_backend_mock_root_der(*be, &root, &rl) ||
-      zk_att_verifier_add_root_der(verifier, root, rl) != ZK_OK || zk_qos_node_new(&node, *be))
-    abort();
+  zkf_mock_node(be, &verifier, &node, pcrs);
   if (zk_qos_node_boot_standard(node, att, att_len, env, (const uint8_t *)PIVOT, strlen(PIVOT)) !=
           ZK_OK ||
       zk_qos_node_phase(node) != ZK_QOS_PHASE_WAITING_FOR_SHARES)

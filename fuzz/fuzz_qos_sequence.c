@@ -57,21 +57,6 @@ static void must(int ok) {
   if (!ok) abort();
 }
 
-/* A node on a fresh mock backend (boot PCRs = the manifests') and a verifier for its root. */
-static void new_node(zk_backend **be, zk_att_verifier **v, zk_qos_node **node) {
-  zk_backend_options bo;
-  memset(&bo, 0, sizeof bo);
-  bo.mock_boot_pcrs = pcrs;
-  bo.mock_boot_pcrs_len = sizeof pcrs;
-  const uint8_t *root = NULL;
-  size_t rl = 0;
-  must(zk_att_verifier_new(v, ZK_ATT_VERIFIER_NO_AWS_ROOT) == ZK_OK);
-  must(zk_backend_open(be, "mock", &bo) == ZK_OK);
-  must(zk_backend_mock_root_der(*be, &root, &rl) == ZK_OK);
-  must(zk_att_verifier_add_root_der(*v, root, rl) == ZK_OK);
-  must(zk_qos_node_new(node, *be) == ZK_OK);
-}
-
 /* Operator i's genuine message for a node whose setup attestation is att (under envelope e). */
 static void operator_msg(int i, const zk_att_verifier *v, const uint8_t *att, size_t att_len,
                          const zk_qos_envelope *e, uint8_t **enc, size_t *enc_len,
@@ -102,7 +87,7 @@ static void init(void) {
   envs[3] = zkf_envelope("fuzz/seq", 1, "[\"--other\"]", pcrs, ops, quorum, PIVOT);
 
   zk_att_verifier *v = NULL;
-  new_node(&old_be, &v, &old_node);
+  zkf_mock_node(&old_be, &v, &old_node, pcrs);
   uint8_t *att = NULL;
   size_t att_len = 0;
   must(zk_qos_node_boot_standard(old_node, &att, &att_len, envs[0], (const uint8_t *)PIVOT,
@@ -149,7 +134,7 @@ static void drop_node(struct model *m) {
 
 static void fresh_node(struct model *m) {
   drop_node(m);
-  new_node(&m->be, &m->v, &m->node);
+  zkf_mock_node(&m->be, &m->v, &m->node, pcrs);
   m->gen++;
   m->phase = ZK_QOS_PHASE_WAITING_FOR_BOOT;
   m->env = -1;

@@ -11,9 +11,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "zerokey/attestation.h"
+#include "zerokey/backend.h"
 #include "zerokey/crypto.h"
 #include "zerokey/qos.h"
 #include "zerokey/qos_manifest.h"
+#include "zerokey/qos_provision.h"
 
 #define ZKF_OPS 3
 static const char *const ZKF_ALIAS[ZKF_OPS] = {"op-1", "op-2", "op-3"};
@@ -77,6 +80,23 @@ static zk_qos_envelope *zkf_envelope(const char *ns, uint64_t nonce, const char 
   }
   zk_qos_manifest_free(m);
   return env;
+}
+
+/* A node on a fresh mock backend (its own generated PKI; boot PCRs 0-15 = pcrs, 16 x 48 bytes)
+ * and a verifier that trusts that backend's root. */
+static void zkf_mock_node(zk_backend **be, zk_att_verifier **v, zk_qos_node **node,
+                          const uint8_t *pcrs) {
+  zk_backend_options bo;
+  memset(&bo, 0, sizeof bo);
+  bo.mock_boot_pcrs = pcrs;
+  bo.mock_boot_pcrs_len = 16 * 48;
+  const uint8_t *root = NULL;
+  size_t rl = 0;
+  if (zk_att_verifier_new(v, ZK_ATT_VERIFIER_NO_AWS_ROOT) != ZK_OK ||
+      zk_backend_open(be, "mock", &bo) != ZK_OK ||
+      zk_backend_mock_root_der(*be, &root, &rl) != ZK_OK ||
+      zk_att_verifier_add_root_der(*v, root, rl) != ZK_OK || zk_qos_node_new(node, *be) != ZK_OK)
+    abort();
 }
 
 #endif
