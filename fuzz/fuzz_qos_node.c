@@ -42,14 +42,14 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const char PIVOT[] = "fuzz pivot";
-static uint8_t pcrs[16 * 48];
+static uint8_t pcrs[ZKF_BOOT_PCRS_LEN];
 static zk_qos_keyset *ops[ZKF_OPS], *quorum;
 static uint8_t shares[ZKF_OPS][33];
 static zk_qos_envelope *env;
 static zk_att_verifier *verifier; /* per input: each mock backend has its own root */
 
 static void init(void) {
-  for (int i = 0; i < 16 * 48; i++) pcrs[i] = (uint8_t)(i * 7 + 1);
+  for (int i = 0; i < ZKF_BOOT_PCRS_LEN; i++) pcrs[i] = (uint8_t)(i * 7 + 1);
   for (int i = 0; i < ZKF_OPS; i++) ops[i] = zkf_keyset((uint8_t)(0x71 + i));
   quorum = zkf_keyset(0x70);
   uint8_t seed[32], all[ZKF_OPS * 33];
@@ -65,7 +65,7 @@ static void init(void) {
 /* A booted node waiting for shares; *att: its setup attestation. */
 static zk_qos_node *boot(zk_backend **be, uint8_t **att, size_t *att_len) {
   zk_qos_node *node = NULL;
-  zkf_mock_node(be, &verifier, &node, pcrs);
+  zkf_mock_node(be, &verifier, &node, pcrs, sizeof pcrs);
   if (zk_qos_node_boot_standard(node, att, att_len, env, (const uint8_t *)PIVOT, strlen(PIVOT)) !=
           ZK_OK ||
       zk_qos_node_phase(node) != ZK_QOS_PHASE_WAITING_FOR_SHARES)

@@ -18,6 +18,8 @@
 #include "zerokey/qos_manifest.h"
 #include "zerokey/qos_provision.h"
 
+/* Boot PCRs 0-15 given to a mock node: 16 values of 48 bytes. */
+#define ZKF_BOOT_PCRS_LEN (16 * 48)
 #define ZKF_OPS 3
 static const char *const ZKF_ALIAS[ZKF_OPS] = {"op-1", "op-2", "op-3"};
 
@@ -82,14 +84,15 @@ static zk_qos_envelope *zkf_envelope(const char *ns, uint64_t nonce, const char 
   return env;
 }
 
-/* A node on a fresh mock backend (its own generated PKI; boot PCRs 0-15 = pcrs, 16 x 48 bytes)
- * and a verifier that trusts that backend's root. */
+/* A node on a fresh mock backend (its own generated PKI; boot PCRs 0-15 = pcrs, pcrs_len bytes,
+ * which must be ZKF_BOOT_PCRS_LEN) and a verifier that trusts that backend's root. */
 static void zkf_mock_node(zk_backend **be, zk_att_verifier **v, zk_qos_node **node,
-                          const uint8_t *pcrs) {
+                          const uint8_t *pcrs, size_t pcrs_len) {
+  if (pcrs_len != ZKF_BOOT_PCRS_LEN) abort();
   zk_backend_options bo;
   memset(&bo, 0, sizeof bo);
   bo.mock_boot_pcrs = pcrs;
-  bo.mock_boot_pcrs_len = 16 * 48;
+  bo.mock_boot_pcrs_len = pcrs_len;
   const uint8_t *root = NULL;
   size_t rl = 0;
   if (zk_att_verifier_new(v, ZK_ATT_VERIFIER_NO_AWS_ROOT) != ZK_OK ||
