@@ -406,6 +406,23 @@ static void test_end_to_end(void **state) {
   if (zk_qos_node_phase(nc) == ZK_QOS_PHASE_QUORUM_KEY_PROVISIONED &&
       memcmp(zk_qos_keyset_public(zk_qos_node_quorum(nc)), quorum_pub, 130) == 0)
     g_ok++;
+  /* the same forwarded key replayed to another node D (same manifest): the quorum signature is
+   * genuine, but the envelope is sealed to C's setup key and does not open for D; D is left
+   * waiting and takes no key */
+  {
+    zk_backend *bd;
+    zk_qos_node *nd;
+    zk_qos_envelope *envd;
+    size_t attd_len;
+    uint8_t *attd = forward_node(v, &bd, &nd, &envd, &attd_len, ops, &mp);
+    EXPECT(zk_qos_node_inject_key(nd, enc, enc_len, sig, 64), ZK_ERR_DECRYPT);
+    assert_int_equal(zk_qos_node_phase(nd), ZK_QOS_PHASE_WAITING_FOR_FORWARDED_KEY);
+    assert_null(zk_qos_node_quorum(nd));
+    free(attd);
+    zk_qos_envelope_free(envd);
+    zk_qos_node_free(nd);
+    zk_backend_free(bd);
+  }
   zk_free(enc);
   free(attc);
   zk_qos_envelope_free(envc);
