@@ -795,7 +795,9 @@ static zk_status ec_sign_rfc6979(const zk_key *key, uint8_t *rs, const uint8_t *
       int r_ok = !BN_is_zero(r); /* r is part of the signature: public */
       ZKI_DECLASSIFY(&r_ok, sizeof r_ok);
       if (r_ok) {
-        if (BN_mod_exp_mont_consttime(kinv, k, qm2, q, bctx, NULL) != 1) goto done;
+        /* the group's own Montgomery context for q (NULL would build one per signature) */
+        if (BN_mod_exp_mont_consttime(kinv, k, qm2, q, bctx, EC_GROUP_get_mont_data(g)) != 1)
+          goto done;
         ERR_set_mark();
         sig = ECDSA_do_sign_ex(digest, (int)dlen, kinv, r, (EC_KEY *)key->ec);
         if (sig != NULL) {
