@@ -11,9 +11,11 @@
 # become active), then:
 #   1. runs the negative self-test: valgrind MUST report its deliberately leaky operations;
 #   2. runs the real check over every area: valgrind must report nothing (OpenSSL-internal
-#      errors are suppressed by tests/ctime/ctime.supp, each one documented).
+#      errors are suppressed by tests/ctime/ctime.supp, each one documented);
+#   3. runs the sign area without the libsecp256k1 entries: what they hide must be exactly the
+#      reviewed code locations of tests/ctime/secp256k1-reviewed.txt (secp256k1_review.py).
 # Greppable lines: "CTIME self-test: leak detected as expected ...", "CTIME <area>: ops=N clean
-# opt=O2", "CTIME suppressed: ...", and finally "CTIME result: clean" (exit 0) or
+# opt=O2", "CTIME suppressed: ...", "CTIME secp256k1: ... clean", and finally "CTIME result: clean" (exit 0) or
 # "CTIME result: FAILED" (exit 1).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -81,6 +83,29 @@ for opt in $OPTS; do
     cat "$dir/check.err"
     # The first error contexts, innermost frames first (full log: $dir/check.vg.log).
     grep -v "^==[0-9]*== *$" "$dir/check.vg.log" | grep -A14 "Conditional jump\|uninitialised value of size\|Syscall param" | head -120 || true
+    fail=1
+  fi
+
+  # 3. What the libsecp256k1 entries hide: the sign area again without them; every error inside
+  #    libsecp256k1 must be a reviewed code location, and every reviewed one must be reported.
+  awk '/^{/ { buf = $0; inb = 1; next }
+       inb  { buf = buf "\n" $0; if (/^}/) { inb = 0; if (buf !~ /ctime-secp256k1-/) print buf }; next }
+            { print }' "$SUPP" >"$dir/no-secp256k1.supp"
+  set +e
+  valgrind --track-origins=no --num-callers=40 --suppressions="$dir/no-secp256k1.supp" \
+    --log-file="$dir/secp256k1.vg.log" "$bin/ctime_check" sign >"$dir/secp256k1.out" 2>&1
+  set -e
+  secp_so=$(ldd "$bin/ctime_check" | awk '/libsecp256k1/ { print $3 }')
+  set +e
+  review=$(python3 "$ROOT/tests/ctime/secp256k1_review.py" "$dir/secp256k1.vg.log" "$secp_so" \
+             "$ROOT/tests/ctime/secp256k1-reviewed.txt")
+  rc=$?
+  set -e
+  echo "$review" | sed "s/\$/ opt=$opt/"
+  if [ "$rc" -eq 3 ]; then
+    echo "CTIME warning: libsecp256k1 is not a reviewed build; its suppressions are depth-limited but unchecked opt=$opt"
+  elif [ "$rc" -ne 0 ]; then
+    echo "CTIME secp256k1 review: FAILED (log: $dir/secp256k1.vg.log) opt=$opt"
     fail=1
   fi
 done
