@@ -144,19 +144,18 @@ static void test_tvc_real_boot(void **state) {
   assert_int_equal(g_run, g_ok);
 
   /* Document mutations: every truncation and every single-byte flip is refused (strided
-   * under ZK_TEST_QUICK, as the other attestation sweeps). */
+   * under ZK_TEST_QUICK, as the other attestation sweeps), under the policy of the control. */
   unsigned long mut = 0, rej = 0;
   const size_t step = zkt_stride(t.doc_len);
   for (size_t cut = 0; cut < t.doc_len; cut += step) {
     mut++;
-    if (zk_qos_boot_verify(v, NULL, &b, t.doc, cut, t.env, NULL, NULL, 0, t.at) != ZK_OK &&
-        b == NULL)
+    if (zk_qos_boot_verify(v, p, &b, t.doc, cut, t.env, NULL, NULL, 0, t.at) != ZK_OK && b == NULL)
       rej++;
   }
   for (size_t i = 0; i < t.doc_len; i += step) {
     t.doc[i] ^= 0x01;
     mut++;
-    if (zk_qos_boot_verify(v, NULL, &b, t.doc, t.doc_len, t.env, NULL, NULL, 0, t.at) != ZK_OK)
+    if (zk_qos_boot_verify(v, p, &b, t.doc, t.doc_len, t.env, NULL, NULL, 0, t.at) != ZK_OK)
       rej++;
     else
       zk_qos_boot_free(b);
@@ -292,6 +291,86 @@ static char *boot_proof_json(const uint8_t *doc, size_t doc_len, const zk_qos_ma
   return s;
 }
 
+/* The byte range of the value of top-level key `key` in compact JSON `js` (the quoted string or
+ * the object), for the sweep below. */
+static void json_value_span(const char *js, const char *key, size_t *from, size_t *to) {
+  char pat[64];
+  snprintf(pat, sizeof pat, "\"%s\":", key);
+  const char *k = strstr(js, pat);
+  assert_non_null(k);
+  const char *v = k + strlen(pat), *e;
+  if (*v == '"') {
+    e = strchr(v + 1, '"');
+  } else {
+    assert_int_equal(*v, '{');
+    e = strchr(v, '}');
+  }
+  assert_non_null(e);
+  *from = (size_t)(v - js);
+  *to = (size_t)(e - js) + 1;
+}
+
+/*
+ * Boot proof JSON: every truncation is refused, and every single-byte flip is refused unless it
+ * lands inside the value of one of the labels the proof does not sign and the verify call does
+ * not return (deploymentLabel, enclaveApp, owner, and createdAt when the caller gives the time);
+ * a flip accepted there must give the same verified boot (manifest hash, ephemeral key, time).
+ */
+static void boot_proof_json_sweep(world *w, const zk_qos_boot_policy *p, char *bp, uint64_t at,
+                                  const zk_qos_boot *want) {
+  static const char *const unsigned_labels[] = {"deploymentLabel", "enclaveApp", "owner",
+                                                "createdAt"};
+  size_t span[4][2];
+  for (int i = 0; i < 4; i++) json_value_span(bp, unsigned_labels[i], &span[i][0], &span[i][1]);
+  const size_t n = strlen(bp);
+  zk_qos_boot *x = NULL;
+  unsigned long mut = 0, rej = 0, label = 0;
+  /* control: the exact call of the sweep */
+  zkt_assert_ok(zk_qos_boot_proof_verify_json(w->v, p, &x, bp, n, at));
+  zk_qos_boot_free(x);
+  for (size_t cut = 0; cut < n; cut += zkt_stride(n)) {
+    mut++;
+    if (zk_qos_boot_proof_verify_json(w->v, p, &x, bp, cut, at) != ZK_OK && x == NULL)
+      rej++;
+    else
+      print_error("boot proof truncated to %zu accepted\n", cut);
+    zk_qos_boot_free(x);
+    x = NULL;
+  }
+  for (size_t i = 0; i < n; i += zkt_stride(n)) {
+    int in_label = 0;
+    for (int l = 0; l < 4; l++) in_label |= i >= span[l][0] && i < span[l][1];
+    bp[i] ^= 0x01;
+    zk_status st = zk_qos_boot_proof_verify_json(w->v, p, &x, bp, n, at);
+    bp[i] ^= 0x01;
+    if (in_label) {
+      /* unsigned label: refused (JSON syntax) or accepted with the same verified boot */
+      label++;
+      if (st == ZK_OK) {
+        assert_memory_equal(zk_qos_manifest_hash(zk_qos_boot_manifest(x)),
+                            zk_qos_manifest_hash(zk_qos_boot_manifest(want)), 32);
+        assert_memory_equal(zk_qos_boot_ephemeral_key(x), zk_qos_boot_ephemeral_key(want), 130);
+        assert_int_equal(zk_qos_boot_timestamp_ms(x), zk_qos_boot_timestamp_ms(want));
+      } else {
+        assert_null(x);
+      }
+    } else {
+      mut++;
+      if (st != ZK_OK && x == NULL)
+        rej++;
+      else
+        print_error("boot proof flip at %zu accepted\n", i);
+    }
+    zk_qos_boot_free(x);
+    x = NULL;
+  }
+  char name[128];
+  snprintf(name, sizeof name,
+           "qos boot proof json: truncations+flips outside the %lu unsigned label bytes", label);
+  zkt_report_mutations(name, mut, rej);
+  assert_int_equal(mut, rej);
+}
+
 static void test_mock_boot_and_app_proof(void **state) {
   (void)state;
   if (zkt_vectors_dir() == NULL) {
@@ -324,6 +403,7 @@ static void test_mock_boot_and_app_proof(void **state) {
          ZK_ERR_QOS_PROOF_FORMAT);
   /* createdAt "0" is not a time */
   EXPECT(zk_qos_boot_proof_verify_json(w.v, p, &b2, bp, strlen(bp), 0), ZK_ERR_QOS_PROOF_FORMAT);
+  boot_proof_json_sweep(&w, p, bp, now_ms / 1000, b);
   free(bp);
 
   /* app proof */
