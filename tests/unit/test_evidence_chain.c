@@ -299,8 +299,8 @@ static void test_chain(void **state) {
   world_free(&w);
 }
 
-/* Every single-bit flip in each piece of evidence fails the chain at that piece's link
- * (or at the stamp, for the body and the stamp). */
+/* Every single-bit flip, every truncation and a trailing byte in each piece of evidence fail
+ * the chain at that piece's link (or at the stamp, for the body and the stamp). */
 static void test_chain_mutations(void **state) {
   (void)state;
   world w;
@@ -310,20 +310,25 @@ static void test_chain_mutations(void **state) {
   unsigned long tried = 0, rejected = 0;
   struct {
     const uint8_t **p;
-    size_t len;
+    size_t *len;
     zk_status link;
-  } parts[] = {{(const uint8_t **)&c.stamp, c.stamp_len, ZK_ERR_CHAIN_STAMP},
-               {&c.body, c.body_len, ZK_ERR_CHAIN_STAMP},
-               {&c.notarization, c.notarization_len, ZK_ERR_CHAIN_NOTARIZATION},
-               {&c.ruling, c.ruling_len, ZK_ERR_CHAIN_RULING},
-               {&c.sig_result, c.sig_result_len, ZK_ERR_CHAIN_RESULT}};
+  } parts[] = {{(const uint8_t **)&c.stamp, &c.stamp_len, ZK_ERR_CHAIN_STAMP},
+               {&c.body, &c.body_len, ZK_ERR_CHAIN_STAMP},
+               {&c.notarization, &c.notarization_len, ZK_ERR_CHAIN_NOTARIZATION},
+               {&c.ruling, &c.ruling_len, ZK_ERR_CHAIN_RULING},
+               {&c.sig_result, &c.sig_result_len, ZK_ERR_CHAIN_RESULT}};
+  zkt_assert_ok(zk_evidence_chain_verify(NULL, &t, &c)); /* control */
   for (size_t p = 0; p < ZKI_ARRAY_LEN(parts); p++) {
     const uint8_t *orig = *parts[p].p;
-    uint8_t *m = zki_memdup(orig, parts[p].len);
-    size_t stride = zkt_stride(parts[p].len);
-    for (size_t i = 0; i < parts[p].len; i += stride) {
+    const size_t len = *parts[p].len;
+    uint8_t *m = malloc(len + 1);
+    assert_non_null(m);
+    memcpy(m, orig, len);
+    m[len] = '0'; /* the trailing byte: a digit, so a body or stamp stays plausible text */
+    *parts[p].p = m;
+    size_t stride = zkt_stride(len);
+    for (size_t i = 0; i < len; i += stride) { /* flips */
       m[i] ^= 0x04;
-      *parts[p].p = m;
       zk_status s = zk_evidence_chain_verify(NULL, &t, &c);
       tried++;
       if (s == parts[p].link)
@@ -332,10 +337,25 @@ static void test_chain_mutations(void **state) {
         fail_msg("part %zu byte %zu: got %s", p, i, zk_status_name(s));
       m[i] ^= 0x04;
     }
+    /* truncations (every stride-th length and len - 1), then len + 1: the trailing byte */
+    for (size_t l = 0; l <= len + 1; l++) {
+      if (l == len || (l < len - 1 && l % stride != 0)) continue;
+      *parts[p].len = l;
+      zk_status s = zk_evidence_chain_verify(NULL, &t, &c);
+      tried++;
+      if (s == parts[p].link)
+        rejected++;
+      else
+        fail_msg("part %zu length %zu of %zu: got %s", p, l, len, zk_status_name(s));
+    }
     *parts[p].p = orig;
+    *parts[p].len = len;
     free(m);
   }
-  zkt_report_mutations("evidence chain (bit flips, failure at the right link)", tried, rejected);
+  zkt_assert_ok(zk_evidence_chain_verify(NULL, &t, &c)); /* restored */
+  zkt_report_mutations(
+      "evidence chain (bit flips, truncations, trailing byte; failure at the right link)", tried,
+      rejected);
   assert_int_equal(tried, rejected);
   world_free(&w);
 }
