@@ -108,7 +108,17 @@ static void test_keyset_vectors(void **state) {
                       strlen(msg)) == ZK_ERR_SIG_ENCODING)
       rej++;
   }
-  /* a signature by the encrypt half (wrong half) is refused */
+  /* the halves swapped (encrypt half where the signing half belongs): the signature is checked
+   * against the signing half only, so it is refused */
+  {
+    uint8_t swapped[130];
+    memcpy(swapped, zk_qos_keyset_public(ks) + 65, 65);
+    memcpy(swapped + 65, zk_qos_keyset_public(ks), 65);
+    mut++;
+    if (zk_qos_verify(swapped, 130, want, 64, (const uint8_t *)msg, strlen(msg)) ==
+        ZK_ERR_SIGNATURE)
+      rej++;
+  }
   zkt_report_mutations("qos signature", mut, rej);
   assert_int_equal(mut, rej);
   free(m2);
