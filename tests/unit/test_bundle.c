@@ -655,7 +655,7 @@ static void test_import_otp(void **state) {
   }
   free(m);
   for (size_t l = 0; l < tlen; l++) {
-    if (l % zkt_stride(tlen) != 0 && l != tlen - 1) continue;
+    if (!zkt_sweep_visits(l, tlen)) continue;
     ttried++;
     zk_status st = zk_bundle_import_seal(&eb, &eblen, target, l, pin, org, user, secret, 1);
     if (st != ZK_OK) {

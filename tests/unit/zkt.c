@@ -121,6 +121,10 @@ size_t zkt_stride(size_t input_len) {
   return s < 1 ? 1 : s;
 }
 
+int zkt_sweep_visits(size_t pos, size_t input_len) {
+  return pos % zkt_stride(input_len) == 0 || pos + 1 == input_len;
+}
+
 void zkt_report_mutations(const char *suite, unsigned long tried, unsigned long rejected) {
   printf("MUTATIONS %s: tried=%lu rejected=%lu\n", suite, tried, rejected);
   fflush(stdout);

@@ -55,6 +55,9 @@ const char *zkt_jstr(const json_t *obj, const char *key);
  * instrumented runs still cover every region of the input.
  */
 size_t zkt_stride(size_t input_len);
+/* Whether a strided sweep visits position (or truncation length) pos of an input of input_len
+ * bytes: every zkt_stride-th one, and always the last (input_len - 1). */
+int zkt_sweep_visits(size_t pos, size_t input_len);
 /* Print "MUTATIONS <suite>: tried=<n> rejected=<m>". */
 void zkt_report_mutations(const char *suite, unsigned long tried, unsigned long rejected);
 
