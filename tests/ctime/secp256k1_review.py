@@ -89,8 +89,7 @@ def main():
     want = builds[digest]
     syms = exported(lib)
     bases, seen = set(), set()
-    blocks = list(error_blocks(open(log_path).read()))
-    for frames in blocks:
+    for frames in error_blocks(open(log_path).read()):
         if not frames or "libsecp256k1" not in frames[0][2]:
             continue  # not libsecp256k1's: the main check reports it unsuppressed
         chain = []
